@@ -1,0 +1,69 @@
+# Kỹ Năng Số: the two README commands are `make start` and `make test`.
+# Everything either needs is installed here, so a fresh Debian machine works.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+HOST ?= 127.0.0.1
+# Jupyter refuses to run as root unless told; only then is the flag passed.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+PYTEST_WORKERS ?= 2
+
+.PHONY: start test lab install install-test browser lint clean help
+
+help:
+	@echo "make start  - cài đặt và mở JupyterLab tại http://$(HOST):$(PORT)"
+	@echo "make test   - cài đặt công cụ kiểm thử và chạy toàn bộ bộ kiểm thử"
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Cần Python 3.11 (python3.11)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[lab]'
+	touch $@
+
+$(LAB_SETTINGS): etc/jupyter/overrides.json $(VENV)/.installed
+	mkdir -p $(dir $@)
+	cp etc/jupyter/overrides.json $@
+
+install: $(VENV)/.installed $(LAB_SETTINGS)
+	@# Voila and nbgrader register their server extensions on install; enabling is idempotent.
+	$(BIN)/jupyter server extension enable --sys-prefix voila >/dev/null
+	$(BIN)/jupyter server extension enable --sys-prefix nbgrader >/dev/null 2>&1 || true
+
+# The server that `make start` runs; tests call it on a free port.
+lab: install
+	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) \
+	  --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) --ServerApp.port_retries=0 \
+	  --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.default_url=/lab/tree/notebooks/index.ipynb \
+	  $(LAB_ARGS)
+
+start: lab
+
+$(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[lab,test]'
+	touch $@
+
+install-test: install $(VENV)/.test-installed browser
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser.
+browser:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "Thiếu trình duyệt Chromium. Chạy: sudo apt-get install -y chromium fonts-dejavu-core"; exit 1; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check widgets tests benchmarks
+
+test: install-test lint
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -1,0 +1,71 @@
+"""Load the YAML data files a ward edits, with errors that name file, entry and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import DataFileError
+from ..i18n import _, nfc
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _normalise(value: Any) -> Any:
+    # Files may be saved by editors that decompose diacritics; compare NFC everywhere.
+    if isinstance(value, str):
+        return nfc(value)
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {_normalise(k): _normalise(v) for k, v in value.items()}
+    return value
+
+
+def load_yaml(name_or_path: str | Path) -> Any:
+    """Read a data file by name (in ``data/``) or path; NFC-normalise every string."""
+    path = Path(name_or_path)
+    if not path.is_absolute() and not path.exists():
+        path = DATA_DIR / path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(_("Không tìm thấy tệp dữ liệu {file}").format(file=path),
+                            file=str(path)) from None
+    except UnicodeDecodeError:
+        raise DataFileError(_("Tệp dữ liệu {file} không phải UTF-8").format(file=path),
+                            file=str(path)) from None
+    try:
+        return _normalise(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = _(" (dòng {line})").format(line=mark.line + 1) if mark else ""
+        raise DataFileError(
+            _("Tệp dữ liệu {file} sai cú pháp YAML{where}").format(file=path.name, where=where),
+            file=str(path)) from None
+
+
+def require(mapping: Any, key: str, *, file: str, entry: str, kind: type | tuple = object) -> Any:
+    """Return ``mapping[key]``, or raise a DataFileError naming file, entry and field."""
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] is None:
+        raise DataFileError(
+            _("Tệp {file}, mục {entry}: thiếu trường '{field}'").format(
+                file=Path(file).name, entry=entry, field=key),
+            file=file, entry=entry, field=key)
+    value = mapping[key]
+    if not isinstance(value, kind):
+        raise DataFileError(
+            _("Tệp {file}, mục {entry}: trường '{field}' có giá trị không hợp lệ {value!r}").format(
+                file=Path(file).name, entry=entry, field=key, value=value),
+            file=file, entry=entry, field=key)
+    return value
+
+
+def invalid(file: str, entry: str, field: str, value: Any, rule: str) -> DataFileError:
+    """A DataFileError for a present but wrong value; ``rule`` says what is expected."""
+    return DataFileError(
+        _("Tệp {file}, mục {entry}: trường '{field}' = {value!r} không hợp lệ: {rule}").format(
+            file=Path(file).name, entry=entry, field=field, value=value, rule=rule),
+        file=file, entry=entry, field=field)

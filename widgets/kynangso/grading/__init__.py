@@ -1,0 +1,1 @@
+"""Helpers that nbgrader's hidden tests call, and the trainer's command line."""

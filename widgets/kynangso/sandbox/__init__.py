@@ -1,0 +1,1 @@
+"""The persistent simulated world: one store, a simulated clock, an event log."""

@@ -1,0 +1,1 @@
+"""ipywidgets screens over the sandbox."""
