@@ -39,7 +39,7 @@ lab: install
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) \
 	  --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) --ServerApp.port_retries=0 \
 	  --ServerApp.root_dir="$(CURDIR)" \
-	  --ServerApp.default_url=/lab/tree/notebooks/index.ipynb \
+	  --LabApp.default_url=/lab/tree/notebooks/index.ipynb \
 	  $(LAB_ARGS)
 
 start: lab

@@ -1,0 +1,141 @@
+"""Satisfaction ratings, feedback and petitions, and the centre's answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select, update
+
+from ..errors import InvalidInput, MissingEntry
+from ..i18n import _, nfc
+from . import schema
+
+if TYPE_CHECKING:
+    from .store import Sandbox
+
+KINDS = {
+    "danh-gia": "Đánh giá mức độ hài lòng",
+    "phan-anh": "Phản ánh",
+    "kien-nghi": "Kiến nghị",
+}
+RATING_LABELS = {
+    1: "Rất không hài lòng",
+    2: "Không hài lòng",
+    3: "Bình thường",
+    4: "Hài lòng",
+    5: "Rất hài lòng",
+}
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Feedback:
+    id: int
+    kind: str
+    dossier_code: str | None
+    rating: int | None
+    text: str
+    author: str
+    created_at: datetime
+    answer: str | None
+    answered_by: str | None
+    answered_at: datetime | None
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Feedback:
+        def when(v: str | None) -> datetime | None:
+            return datetime.fromisoformat(v) if v else None
+
+        return cls(id=row.id, kind=row.kind, dossier_code=row.dossier_code, rating=row.rating,
+                   text=row.text, author=row.author, created_at=datetime.fromisoformat(
+                       row.created_at), answer=row.answer, answered_by=row.answered_by,
+                   answered_at=when(row.answered_at))
+
+
+def _clean_text(text: str | None, *, field: str, label: str, required: bool) -> str:
+    text = nfc(text or "").strip()
+    if required and not text:
+        raise InvalidInput(_("Chưa nhập {label}").format(label=label), field=field, value=text)
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(_("{label} dài quá {limit} ký tự (đang có {count})")
+                           .format(label=label, limit=MAX_TEXT, count=len(text)),
+                           field=field, value=len(text))
+    return text
+
+
+class FeedbackDesk:
+    """Ratings, feedback and petitions of one sandbox (``box.feedback``)."""
+
+    def __init__(self, box: Sandbox):
+        self.box = box
+
+    def rate(self, dossier_code: str, rating: int, comment: str = "") -> Feedback:
+        """Rate the service for a dossier, 1 (very unhappy) to 5 (very happy)."""
+        if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATING_LABELS:
+            raise InvalidInput(_("Mức đánh giá phải từ 1 đến 5, nhận được {value!r}")
+                               .format(value=rating), field="danh_gia", value=rating)
+        comment = _clean_text(comment, field="y_kien", label=_("ý kiến"), required=False)
+        self.box.dossiers.get(dossier_code)  # MissingEntry names the code
+        return self._add("danh-gia", comment, dossier_code=dossier_code, rating=rating)
+
+    def send(self, text: str, *, kind: str = "phan-anh", dossier_code: str | None = None
+             ) -> Feedback:
+        """Send a feedback (phản ánh) or petition (kiến nghị), optionally about a dossier."""
+        if kind not in ("phan-anh", "kien-nghi"):
+            raise InvalidInput(_("Loại góp ý {value!r} không hợp lệ; chọn phản ánh hoặc kiến "
+                                 "nghị").format(value=kind), field="loai", value=kind)
+        text = _clean_text(text, field="noi_dung", label=_("nội dung"), required=True)
+        if dossier_code:
+            self.box.dossiers.get(dossier_code)
+        return self._add(kind, text, dossier_code=dossier_code or None, rating=None)
+
+    def _add(self, kind: str, text: str, *, dossier_code: str | None, rating: int | None
+             ) -> Feedback:
+        box = self.box
+        with box.transaction() as conn:
+            at = box._now(conn).isoformat(timespec="seconds")
+            new_id = conn.execute(insert(schema.feedback).values(
+                kind=kind, dossier_code=dossier_code, rating=rating, text=text,
+                author=box.actor, created_at=at)).inserted_primary_key[0]
+            box._append(conn, f"feedback.{kind}", dossier_code,
+                        {"id": new_id, "rating": rating, "text": text})
+        return self.get(new_id)
+
+    def answer(self, feedback_id: int, text: str) -> Feedback:
+        """The centre answers a feedback or petition (official or trainer)."""
+        box = self.box
+        if box.role not in ("official", "trainer"):
+            raise InvalidInput(_("Chỉ cán bộ một cửa mới được trả lời phản ánh"),
+                               field="role", value=box.role)
+        text = _clean_text(text, field="tra_loi", label=_("nội dung trả lời"), required=True)
+        self.get(feedback_id)
+        with box.transaction() as conn:
+            at = box._now(conn).isoformat(timespec="seconds")
+            conn.execute(update(schema.feedback).where(schema.feedback.c.id == feedback_id)
+                         .values(answer=text, answered_by=box.actor, answered_at=at))
+            box._append(conn, "feedback.answered", str(feedback_id), {"text": text})
+        return self.get(feedback_id)
+
+    def get(self, feedback_id: int) -> Feedback:
+        with self.box.engine.connect() as conn:
+            row = conn.execute(select(schema.feedback)
+                               .where(schema.feedback.c.id == feedback_id)).first()
+        if row is None:
+            raise MissingEntry(_("Không có phản ánh số {value}").format(value=feedback_id),
+                               field="feedback", value=feedback_id)
+        return Feedback.from_row(row)
+
+    def list(self, *, author: str | None = None, kind: str | None = None) -> list[Feedback]:
+        query = select(schema.feedback).order_by(schema.feedback.c.id)
+        if author is not None:
+            query = query.where(schema.feedback.c.author == author)
+        if kind is not None:
+            query = query.where(schema.feedback.c.kind == kind)
+        with self.box.engine.connect() as conn:
+            return [Feedback.from_row(row) for row in conn.execute(query)]

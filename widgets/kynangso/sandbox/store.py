@@ -1,0 +1,381 @@
+"""The sandbox store: one database holding a simulated world and its event log.
+
+Opened by path (SQLite, WAL, busy timeout) or by SQLAlchemy URL (a classroom server
+may point at PostgreSQL). Opening an existing store never wipes it: an autograde run
+re-opens the trainee's store and reads what they actually did.
+
+Every change is written in the same transaction as its event, so the rows and the
+log never disagree. The log is hash-chained: editing, deleting or reordering an
+event breaks the chain and :meth:`Sandbox.verify_chain` names the event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+
+from ..errors import InvalidInput, MissingEntry
+from ..i18n import _
+from . import schema
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+GENESIS = "0" * 64
+DEFAULT_FILE = "kynangso.sqlite"
+
+ROLES = {
+    "trainee": "Học viên",
+    "official": "Cán bộ một cửa",
+    "trainer": "Giảng viên",
+    "resident": "Người dân (giả lập)",
+    "system": "Hệ thống",
+}
+
+
+def local_now() -> datetime:
+    """Wall-clock time in Vietnam, naive, to the second (the simulated world's unit)."""
+    return datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def canonical_json(value: Any) -> str:
+    """One text for one value, so a hash over it is stable across runs and databases."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One trainee or system action, as logged."""
+
+    seq: int
+    at_sim: datetime
+    at_wall: str
+    actor: str
+    role: str
+    action: str
+    subject: str | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Event:
+        return cls(seq=row.seq, at_sim=datetime.fromisoformat(row.at_sim), at_wall=row.at_wall,
+                   actor=row.actor, role=row.role, action=row.action, subject=row.subject,
+                   payload=json.loads(row.payload), prev_hash=row.prev_hash, hash=row.hash)
+
+
+def event_hash(prev_hash: str, *, seq: int, at_sim: str, at_wall: str, actor: str, role: str,
+               action: str, subject: str | None, payload: str) -> str:
+    body = canonical_json({"seq": seq, "at_sim": at_sim, "at_wall": at_wall, "actor": actor,
+                           "role": role, "action": action, "subject": subject,
+                           "payload": payload})
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Result of checking the event log: ``ok`` and a Vietnamese problem per break."""
+
+    ok: bool
+    count: int
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+
+def sqlalchemy_url(target: str | Path) -> str:
+    """A SQLAlchemy URL for a path or URL; a folder gets the default file name."""
+    text = str(target)
+    if "://" in text:
+        return text
+    path = Path(text).expanduser()
+    if path.is_dir():
+        path = path / DEFAULT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path.resolve()}"
+
+
+def make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below); pysqlite's implicit BEGIN would be DEFERRED.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: two writers queue on the busy
+        # timeout instead of deadlocking when both try to upgrade a read lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Sandbox:
+    """A simulated world seen by one actor in one role.
+
+    Use as a context manager, or call :meth:`close`. ``as_actor`` gives another
+    person's view of the same world (role play: one submits, another processes).
+    """
+
+    def __init__(self, engine: Engine, *, actor: str, role: str, url: str):
+        if role not in ROLES:
+            raise InvalidInput(_("Vai trò {value!r} không tồn tại; chọn một trong: {allowed}")
+                               .format(value=role, allowed=", ".join(ROLES)),
+                               field="role", value=role)
+        if not actor or not actor.strip():
+            raise InvalidInput(_("Chưa nhập tên người dùng"), field="actor", value=actor)
+        self.engine = engine
+        self.actor = actor.strip()
+        self.role = role
+        self.url = url
+
+    # -- opening -----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path = DEFAULT_FILE, *, actor: str = "hoc-vien",
+             role: str = "trainee", start: datetime | None = None,
+             clock_running: bool = True) -> Sandbox:
+        """Open (or create) the store at a path, folder or SQLAlchemy URL.
+
+        ``start`` and ``clock_running`` only apply when the store is new.
+        """
+        url = sqlalchemy_url(target)
+        engine = make_engine(url)
+        schema.metadata.create_all(engine)
+        box = cls(engine, actor=actor, role=role, url=url)
+        box._initialise(start=start, clock_running=clock_running)
+        return box
+
+    def as_actor(self, actor: str, role: str) -> Sandbox:
+        return Sandbox(self.engine, actor=actor, role=role, url=self.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Sandbox({self.url!r}, actor={self.actor!r}, role={self.role!r})"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _initialise(self, *, start: datetime | None, clock_running: bool) -> None:
+        defaults = {
+            "schema_version": str(schema.SCHEMA_VERSION),
+            "created_at": datetime.now(UTC).isoformat(),
+            "chain_head": f"0:{GENESIS}",
+            "clock_base_sim": _iso((start or local_now()).replace(microsecond=0)),
+            "clock_base_wall": datetime.now(UTC).isoformat(),
+            "clock_running": "1" if clock_running else "0",
+        }
+        with self.transaction() as conn:
+            have = {row.key for row in conn.execute(select(schema.meta.c.key))}
+            missing = [{"key": k, "value": v} for k, v in defaults.items() if k not in have]
+            if missing:
+                conn.execute(insert(schema.meta), missing)
+
+    # -- meta and clock ------------------------------------------------------------
+
+    def _meta(self, conn: Connection, key: str, *, lock: bool = False) -> str:
+        query = select(schema.meta.c.value).where(schema.meta.c.key == key)
+        if lock:
+            query = query.with_for_update()
+        return conn.execute(query).scalar_one()
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        conn.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=value))
+
+    def _now(self, conn: Connection) -> datetime:
+        base = datetime.fromisoformat(self._meta(conn, "clock_base_sim"))
+        if self._meta(conn, "clock_running") != "1":
+            return base
+        since = datetime.now(UTC) - datetime.fromisoformat(self._meta(conn, "clock_base_wall"))
+        return (base + max(since, timedelta(0))).replace(microsecond=0)
+
+    def now(self) -> datetime:
+        """The simulated time (Vietnam local, naive)."""
+        with self.engine.connect() as conn:
+            return self._now(conn)
+
+    def _require_trainer(self, what: str) -> None:
+        if self.role != "trainer":
+            raise InvalidInput(_("Chỉ giảng viên mới được {what}").format(what=what),
+                               field="role", value=self.role)
+
+    def advance_clock(self, *, days: int = 0, hours: int = 0, minutes: int = 0) -> datetime:
+        """Move the simulated time forward (trainer only); returns the new time."""
+        self._require_trainer(_("chỉnh đồng hồ giả lập"))
+        delta = timedelta(days=days, hours=hours, minutes=minutes)
+        if delta <= timedelta(0):
+            raise InvalidInput(_("Chỉ được chỉnh đồng hồ tiến lên, nhận được {value}")
+                               .format(value=delta), field="clock", value=delta)
+        with self.transaction() as conn:
+            new = self._now(conn) + delta
+            self._set_clock(conn, new)
+            self._append(conn, "clock.advanced", None, {"to": _iso(new), "by": str(delta)})
+        return new
+
+    def set_clock(self, moment: datetime, *, running: bool | None = None) -> datetime:
+        """Jump to ``moment`` (never backwards; trainer only), optionally freezing time."""
+        self._require_trainer(_("chỉnh đồng hồ giả lập"))
+        moment = moment.replace(microsecond=0, tzinfo=None)
+        with self.transaction() as conn:
+            current = self._now(conn)
+            if moment < current:
+                raise InvalidInput(
+                    _("Không thể lùi đồng hồ từ {now} về {value}").format(
+                        now=current.strftime("%d/%m/%Y %H:%M"),
+                        value=moment.strftime("%d/%m/%Y %H:%M")),
+                    field="clock", value=moment)
+            if running is not None:
+                self._set_meta(conn, "clock_running", "1" if running else "0")
+            self._set_clock(conn, moment)
+            self._append(conn, "clock.set", None, {"to": _iso(moment), "running": running})
+        return moment
+
+    def _set_clock(self, conn: Connection, moment: datetime) -> None:
+        self._set_meta(conn, "clock_base_sim", _iso(moment))
+        self._set_meta(conn, "clock_base_wall", datetime.now(UTC).isoformat())
+
+    # -- event log -----------------------------------------------------------------
+
+    def _append(self, conn: Connection, action: str, subject: str | None,
+                payload: dict[str, Any]) -> Event:
+        # Lock the head row so concurrent writers (PostgreSQL) chain one after another;
+        # SQLite already serialises writers with BEGIN IMMEDIATE.
+        head = self._meta(conn, "chain_head", lock=True)
+        last_seq, prev_hash = head.split(":")
+        seq = int(last_seq) + 1
+        at_sim = _iso(self._now(conn))
+        at_wall = datetime.now(UTC).isoformat(timespec="microseconds")
+        body = canonical_json(payload)
+        digest = event_hash(prev_hash, seq=seq, at_sim=at_sim, at_wall=at_wall,
+                            actor=self.actor, role=self.role, action=action,
+                            subject=subject, payload=body)
+        conn.execute(insert(schema.events).values(
+            seq=seq, at_sim=at_sim, at_wall=at_wall, actor=self.actor, role=self.role,
+            action=action, subject=subject, payload=body, prev_hash=prev_hash, hash=digest))
+        self._set_meta(conn, "chain_head", f"{seq}:{digest}")
+        return Event(seq=seq, at_sim=datetime.fromisoformat(at_sim), at_wall=at_wall,
+                     actor=self.actor, role=self.role, action=action, subject=subject,
+                     payload=json.loads(body), prev_hash=prev_hash, hash=digest)
+
+    def record(self, action: str, subject: str | None = None, **payload: Any) -> Event:
+        """Log an action that changes no table (a screen opened, a scam spotted...)."""
+        if not action or not action.strip():
+            raise InvalidInput(_("Thiếu tên hành động"), field="action", value=action)
+        with self.transaction() as conn:
+            return self._append(conn, action.strip(), subject, payload)
+
+    def events(self, *, action: str | None = None, actor: str | None = None,
+               subject: str | None = None, prefix: str | None = None) -> list[Event]:
+        """Logged events in order, optionally filtered."""
+        query = select(schema.events).order_by(schema.events.c.seq)
+        if action is not None:
+            query = query.where(schema.events.c.action == action)
+        if prefix is not None:
+            query = query.where(schema.events.c.action.startswith(prefix))
+        if actor is not None:
+            query = query.where(schema.events.c.actor == actor)
+        if subject is not None:
+            query = query.where(schema.events.c.subject == subject)
+        with self.engine.connect() as conn:
+            return [Event.from_row(row) for row in conn.execute(query)]
+
+    def verify_chain(self) -> ChainReport:
+        """Recompute the hash chain; each break is named by its event number."""
+        problems: list[str] = []
+        prev_hash, expected_seq, count = GENESIS, 1, 0
+        with self.engine.connect() as conn:
+            head = self._meta(conn, "chain_head")
+            for row in conn.execute(select(schema.events).order_by(schema.events.c.seq)):
+                count += 1
+                if row.seq != expected_seq:
+                    problems.append(_("Thiếu sự kiện số {expected} (nhật ký bị xoá bớt)")
+                                    .format(expected=expected_seq))
+                if row.prev_hash != prev_hash:
+                    problems.append(_("Sự kiện số {seq} không nối tiếp sự kiện trước nó")
+                                    .format(seq=row.seq))
+                recomputed = event_hash(row.prev_hash, seq=row.seq, at_sim=row.at_sim,
+                                        at_wall=row.at_wall, actor=row.actor, role=row.role,
+                                        action=row.action, subject=row.subject,
+                                        payload=row.payload)
+                if recomputed != row.hash:
+                    problems.append(_("Sự kiện số {seq} ({action}) đã bị sửa sau khi ghi")
+                                    .format(seq=row.seq, action=row.action))
+                prev_hash, expected_seq = row.hash, row.seq + 1
+        head_seq, head_hash = head.split(":")
+        if int(head_seq) != expected_seq - 1 or head_hash != prev_hash:
+            problems.append(_("Nhật ký kết thúc ở sự kiện số {last}, nhưng đã ghi tới số {head}")
+                            .format(last=expected_seq - 1, head=head_seq))
+        return ChainReport(ok=not problems, count=count, problems=tuple(problems))
+
+    # -- sequences and answers ---------------------------------------------------------
+
+    def _next_in_sequence(self, conn: Connection, scope: str) -> int:
+        current = conn.execute(select(schema.sequences.c.value)
+                               .where(schema.sequences.c.scope == scope)
+                               .with_for_update()).scalar_one_or_none()
+        if current is None:
+            conn.execute(insert(schema.sequences).values(scope=scope, value=1))
+            return 1
+        conn.execute(update(schema.sequences).where(schema.sequences.c.scope == scope)
+                     .values(value=current + 1))
+        return current + 1
+
+    def save_answer(self, question: str, value: Any) -> Event:
+        """Store a quiz or widget answer (latest wins) and log it for grading."""
+        if not question:
+            raise InvalidInput(_("Thiếu mã câu hỏi"), field="question", value=question)
+        json.dumps(value)  # refuse values a grader could not read back
+        with self.transaction() as conn:
+            at = _iso(self._now(conn))
+            table = schema.answers
+            exists = conn.execute(select(table.c.question).where(
+                table.c.actor == self.actor, table.c.question == question)).first()
+            if exists:
+                conn.execute(update(table).where(table.c.actor == self.actor,
+                                                 table.c.question == question)
+                             .values(value=value, at_sim=at))
+            else:
+                conn.execute(insert(table).values(actor=self.actor, question=question,
+                                                  value=value, at_sim=at))
+            return self._append(conn, "answer.saved", question, {"value": value})
+
+    def answer(self, question: str, *, actor: str | None = None) -> Any:
+        """The latest answer to ``question``; MissingEntry when none was given."""
+        table = schema.answers
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.value).where(
+                table.c.actor == (actor or self.actor), table.c.question == question)).first()
+        if row is None:
+            raise MissingEntry(_("Chưa có câu trả lời cho câu hỏi {question}")
+                               .format(question=question), field="question", value=question)
+        return row.value
