@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+
 from helpers import ROOT, free_port
 
 TOKEN = "kynangso-test-token"
@@ -82,7 +83,7 @@ def test_vietnamese_is_the_default_language(lab):
 
 def test_voila_is_enabled(lab):
     status, _, html = _get(f"{lab}/voila/tree/")
-    assert status == 200
+    assert status == 200 and "voila" in html.lower()
 
 
 def test_nbgrader_extensions_are_enabled(lab):
