@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
@@ -26,6 +27,11 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _
 from . import schema
+
+if TYPE_CHECKING:
+    from .dossiers import DossierDesk
+    from .feedback import FeedbackDesk
+    from .queue import QueueDesk
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GENESIS = "0" * 64
@@ -165,6 +171,24 @@ class Sandbox:
         box = cls(engine, actor=actor, role=role, url=url)
         box._initialise(start=start, clock_running=clock_running)
         return box
+
+    @cached_property
+    def dossiers(self) -> DossierDesk:
+        from .dossiers import DossierDesk
+
+        return DossierDesk(self)
+
+    @cached_property
+    def feedback(self) -> FeedbackDesk:
+        from .feedback import FeedbackDesk
+
+        return FeedbackDesk(self)
+
+    @cached_property
+    def queue(self) -> QueueDesk:
+        from .queue import QueueDesk
+
+        return QueueDesk(self)
 
     def as_actor(self, actor: str, role: str) -> Sandbox:
         return Sandbox(self.engine, actor=actor, role=role, url=self.url)
