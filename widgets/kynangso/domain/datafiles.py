@@ -39,6 +39,10 @@ def load_yaml(name_or_path: str | Path) -> Any:
                             file=str(path)) from None
     try:
         return _normalise(yaml.safe_load(text))
+    except ValueError as exc:  # e.g. an unquoted impossible date such as 2027-13-40
+        raise DataFileError(
+            _("Tệp dữ liệu {file} có giá trị không đọc được: {error}").format(
+                file=path.name, error=exc), file=str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _(" (dòng {line})").format(line=mark.line + 1) if mark else ""
