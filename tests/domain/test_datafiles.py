@@ -13,7 +13,7 @@ from kynangso.errors import DataFileError
 def test_impossible_date_names_the_file(tmp_path):
     path = tmp_path / "swaps.yaml"
     path.write_text("day: 2027-13-40\n", encoding="utf-8")
-    with pytest.raises(DataFileError, match="swaps.yaml") as err:
+    with pytest.raises(DataFileError, match=r"swaps\.yaml") as err:
         load_yaml(path)
     assert err.value.file == str(path)
 
