@@ -12,11 +12,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 PYTEST_WORKERS ?= 2
 
-.PHONY: start test lab install install-test browser lint clean help
+.PHONY: start apps test lab install install-test browser lint clean help
 
 help:
 	@echo "make start  - cài đặt và mở JupyterLab tại http://$(HOST):$(PORT)"
 	@echo "make test   - cài đặt công cụ kiểm thử và chạy toàn bộ bộ kiểm thử"
+	@echo "make apps   - mở các ứng dụng mô phỏng (Voila) tại http://$(HOST):$(APPS_PORT)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Cần Python 3.11 (python3.11)."; exit 1; }
@@ -43,6 +44,15 @@ lab: install
 	  $(LAB_ARGS)
 
 start: lab
+
+# The simulators as Voila apps, all sharing one practice world in classroom/.
+APPS_PORT ?= 8866
+KYNANGSO_STORE ?= $(CURDIR)/classroom/sandbox.sqlite
+apps: install
+	mkdir -p "$(dir $(KYNANGSO_STORE))"
+	KYNANGSO_STORE="$(KYNANGSO_STORE)" JUPYTER_PATH="$(CURDIR)/share/jupyter" \
+	  $(BIN)/voila apps --no-browser --Voila.ip=$(HOST) --port=$(APPS_PORT) \
+	  --Voila.config_file_paths="['$(CURDIR)/etc/voila']" $(VOILA_ARGS)
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[lab,test]'

@@ -13,6 +13,9 @@ def _title(path: Path) -> str:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return path.stem
+    title = nb.get("metadata", {}).get("kynangso", {}).get("title")
+    if title:
+        return title
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
             for line in "".join(cell.get("source", "")).splitlines():

@@ -1,0 +1,68 @@
+"""The kiosk and counter apps in a real browser through Voila."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from browser_helpers import VoilaServer, browser_page, screenshot
+
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    store = tmp_path_factory.mktemp("kiosk") / "sandbox.sqlite"
+    # A world frozen at Monday 08:00 so the kiosk is open whatever the real time is.
+    from datetime import datetime
+
+    from kynangso.sandbox.store import Sandbox
+
+    Sandbox.open(store, start=datetime(2025, 11, 10, 8, 0), clock_running=False).close()
+    with VoilaServer(store) as server:
+        yield server
+
+
+def test_kiosk_issues_a_ticket(voila):
+    with browser_page({"width": 480, "height": 900}) as (page, rec):
+        page.goto(voila.url("kiosk"))
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Hộ tịch").click()
+        page.locator(".kns-ticket-number").wait_for()
+        number = page.locator(".kns-ticket-number").inner_text()
+        screenshot(page, "kiosk-ticket")
+        assert number == "1001"
+        assert "Quầy Hộ tịch" in page.locator(".kns-card").inner_text()
+        assert rec.outside() == []
+        assert rec.console_errors == [] and rec.page_errors == []
+
+
+def test_counter_calls_the_ticket(voila):
+    with browser_page() as (page, rec):
+        page.goto(voila.url("counter", "nguoi=cb-lan&vai=official"))
+        page.get_by_role("button", name="Gọi số tiếp theo").click()
+        page.get_by_text("Mời công dân có số").wait_for()
+        screenshot(page, "counter-display")
+        assert "1001" in page.locator(".kns-table").inner_text()
+        assert rec.outside() == [] and rec.console_errors == []
+
+
+def test_source_code_is_not_shown(voila):
+    import urllib.request
+
+    html = urllib.request.urlopen(voila.url("kiosk"), timeout=60).read().decode()
+    assert "kiosk_app()" not in html and "cdn.jsdelivr" not in html
+
+
+def test_kernels_do_not_pile_up(voila):
+    baseline = voila.kernels()
+    with browser_page() as (page, _):
+        for _ in range(10):
+            page.goto(voila.url("kiosk"))
+            page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=60_000)
+        page.goto("about:blank")
+    deadline = time.monotonic() + 90
+    while voila.kernels() > baseline + 1 and time.monotonic() < deadline:
+        time.sleep(2)
+    assert voila.kernels() <= baseline + 1

@@ -1,0 +1,146 @@
+"""Real servers and a real browser for end-to-end tests.
+
+`VoilaServer` runs `make apps` (the command a trainer runs) on a free port with its
+own practice store; `browser_page` drives Debian's Chromium through Playwright (no
+browser download) and records every request and console error, so a test fails on
+a request that leaves the machine or on any console error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psutil
+
+from helpers import ROOT, free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+ARTIFACTS = ROOT / "test-artifacts"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer {url} within {timeout} s") from None
+            time.sleep(0.3)
+
+
+@dataclass
+class VoilaServer:
+    """`make apps` on a free port with a store of its own."""
+
+    store: Path
+    port: int = field(default_factory=free_port)
+    extra: str = ""
+    proc: subprocess.Popen | None = None
+    log: Path | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, app: str, query: str = "") -> str:
+        return f"{self.base}/voila/render/{app}.ipynb" + (f"?{query}" if query else "")
+
+    def start(self) -> VoilaServer:
+        self.log = self.store.parent / f"voila-{self.port}.log"
+        handle = self.log.open("w")
+        self.proc = subprocess.Popen(
+            ["make", "--no-print-directory", "apps", f"APPS_PORT={self.port}",
+             f"KYNANGSO_STORE={self.store}", f"VOILA_ARGS={self.extra}"],
+            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+            env={**os.environ, "JUPYTER_CONFIG_DIR": str(self.store.parent / "jupyter-config")})
+        _wait_http(self.base + "/", self.proc)
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def kernels(self) -> int:
+        """Kernel processes the server is running now."""
+        assert self.proc is not None
+        count = 0
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    count += 1
+            except psutil.NoSuchProcess:
+                continue
+        return count
+
+    def __enter__(self) -> VoilaServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass
+class Recorder:
+    """What a page asked for and complained about."""
+
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def outside(self) -> list[str]:
+        return [u for u in self.requests
+                if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                and urlparse(u).hostname not in LOOPBACK]
+
+
+@contextmanager
+def browser_page(viewport: dict | None = None) -> Iterator[tuple[object, Recorder]]:
+    """A fresh Chromium page (Playwright sync API) and its recorder."""
+    from playwright.sync_api import sync_playwright
+
+    record = Recorder()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                      locale="vi-VN")
+        page = context.new_page()
+        page.on("request", lambda r: record.requests.append(r.url))
+        page.on("console", lambda m: record.console_errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: record.page_errors.append(str(e)))
+        try:
+            yield page, record
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page: object, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
