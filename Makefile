@@ -73,7 +73,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check widgets tests benchmarks
 
 test: install-test lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --nbmake tests notebooks apps $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --nbmake tests $(wildcard notebooks apps) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
