@@ -62,18 +62,20 @@ install-test: install $(VENV)/.test-installed browser
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser.
 browser:
-	@if command -v chromium >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null; \
 	else \
-	  echo "Thiếu trình duyệt Chromium. Chạy: sudo apt-get install -y chromium fonts-dejavu-core"; exit 1; \
+	  echo "Thiếu trình duyệt Chromium. Chạy: sudo apt-get install -y chromium fonts-dejavu-core poppler-utils"; exit 1; \
 	fi
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check widgets tests benchmarks
 
 test: install-test lint
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --nbmake tests $(wildcard notebooks apps) $(PYTEST_ARGS)
+	mkdir -p test-artifacts
+	KYNANGSO_STORE="$(CURDIR)/test-artifacts/notebooks.sqlite" \
+	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --nbmake tests $(wildcard notebooks apps) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .dossiers import DossierDesk
     from .feedback import FeedbackDesk
     from .queue import QueueDesk
+    from .wallets import WalletDesk
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GENESIS = "0" * 64
@@ -189,6 +190,12 @@ class Sandbox:
         from .queue import QueueDesk
 
         return QueueDesk(self)
+
+    @cached_property
+    def wallets(self) -> WalletDesk:
+        from .wallets import WalletDesk
+
+        return WalletDesk(self)
 
     def as_actor(self, actor: str, role: str) -> Sandbox:
         return Sandbox(self.engine, actor=actor, role=role, url=self.url)

@@ -1,0 +1,514 @@
+"""Simulated payer apps: their steps, PIN rules, amounts, payment requests and receipts.
+
+The apps' wording is data (``data/wallets.yaml``), the project's approximation of the real
+apps and marked unverified there. Rules here are the project's own for the sandbox:
+
+- an amount is whole dong, > 0, typed as ``200.000`` or ``200000``;
+- a PIN is 6 digits, stored only as a salted PBKDF2 hash, and 5 wrong tries lock the account
+  until a trainer unlocks it (a 6-digit PIN has a million values, so the lock, not the hash
+  cost, is what protects it);
+- a payment request is built only from a VietQR payload with no decoding problem.
+
+A dossier code (``UNIT-YYMMDD-NNNN``, Thông tư 01/2018/TT-VPCP Điều 19) in the purpose or
+bill number links a payment to the dossier whose fee it pays; candidates are found with a
+regex and checked with :func:`.dossier.parse_dossier_code`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import DataFileError, InvalidInput
+from ..i18n import _, nfc
+from .banks import Bank, BankDirectory, load_banks
+from .catalogue import format_vnd
+from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .dossier import parse_dossier_code
+from .identity import N_
+from .vietqr import MAX_AMOUNT, decode
+
+WALLETS_FILE = "wallets.yaml"
+STEP_CODES = ("scan", "review", "amount", "confirm", "auth", "receipt")
+AUTH_KINDS = ("pin", "otp")
+PLACEHOLDERS = frozenset({"app", "recipient", "bank", "account", "amount", "purpose",
+                          "reference"})
+LABEL_KEYS = ("scan", "upload", "confirm", "auth", "receipt_title", "new_payment")
+SIMULATED = "(mô phỏng)"
+
+PIN_LENGTH = 6
+MAX_PIN_TRIES = 5
+PIN_ALGORITHM = "pbkdf2_sha256"
+PIN_ITERATIONS = 100_000
+PAID = "paid"
+
+# How each field is labelled on the wallet screens; messages quote these.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType({
+    "so_tien": N_("Số tiền"),
+    "ma_pin": N_("Mã PIN"),
+    "ma_qr": N_("Mã QR"),
+    "ung_dung": N_("Ứng dụng thanh toán"),
+    "ten_chu_tai_khoan": N_("Tên chủ tài khoản"),
+    "so_du": N_("Số dư"),
+    "tai_khoan": N_("Tài khoản"),
+    "ma_giao_dich": N_("Mã lần bấm xác nhận"),
+})
+
+
+def field_label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
+
+
+# --- apps ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalletStep:
+    code: str
+    title: str
+    text: str
+
+    def render(self, **values: object) -> tuple[str, str]:
+        """Title and text with placeholders filled (a missing value shows as "—")."""
+        filled = _Filled({k: "" if v is None else str(v) for k, v in values.items()})
+        return _(self.title), _(self.text).format_map(filled)
+
+
+class _Filled(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+@dataclass(frozen=True)
+class WalletApp:
+    """One simulated payer app: name, how it authenticates, its steps and button labels."""
+
+    code: str
+    name: str
+    kind: str
+    auth: str  # "pin" or "otp" (a Smart OTP unlocked by a 6-digit PIN)
+    auth_label: str
+    labels: Mapping[str, str]
+    steps: tuple[WalletStep, ...]
+    source: str
+    verified: bool = False
+
+    def step(self, code: str) -> WalletStep:
+        for step in self.steps:
+            if step.code == code:
+                return step
+        raise InvalidInput(_("Ứng dụng {app} không có bước {value!r}; các bước: {allowed}")
+                           .format(app=self.name, value=code, allowed=", ".join(STEP_CODES)),
+                           field="buoc", value=code)
+
+    def steps_for(self, request: PaymentRequest | None = None) -> tuple[WalletStep, ...]:
+        """The steps a payer goes through; no amount step when the code carries one."""
+        if request is not None and request.amount is not None:
+            return tuple(s for s in self.steps if s.code != "amount")
+        return self.steps
+
+    def label(self, key: str) -> str:
+        return _(self.labels[key])
+
+
+@dataclass(frozen=True)
+class Wallets:
+    """The apps of ``wallets.yaml`` by code, with the practice notice every screen shows."""
+
+    apps: Mapping[str, WalletApp]
+    notice: str
+    source: str
+    verified: bool = False
+
+    def get(self, code: object) -> WalletApp:
+        if isinstance(code, str) and code in self.apps:
+            return self.apps[code]
+        raise InvalidInput(_("{label}: không có ứng dụng {value!r}; chọn một trong: {allowed}")
+                           .format(label=field_label("ung_dung"), value=code,
+                                   allowed=", ".join(self.apps)),
+                           field="ung_dung", value=code)
+
+    def __iter__(self) -> Iterator[WalletApp]:
+        return iter(self.apps.values())
+
+    def __len__(self) -> int:
+        return len(self.apps)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.apps
+
+
+def _text(entry: Any, key: str, file: str, label: str) -> str:
+    value = require(entry, key, file=file, entry=label, kind=str).strip()
+    if not value:
+        raise invalid(file, label, key, value, _("không được để trống"))
+    return value
+
+
+def _flag(entry: Mapping, key: str, file: str, label: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise invalid(file, label, key, value, _("phải là true hoặc false"))
+    return value
+
+
+def _template(text: str, file: str, label: str, key: str) -> str:
+    try:
+        names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+    except ValueError:
+        raise invalid(file, label, key, text, _("dấu ngoặc nhọn { } không khớp nhau")) from None
+    unknown = names - PLACEHOLDERS
+    if unknown:
+        raise invalid(file, label, key, text, _("chỉ được dùng các chỗ trống {allowed}, có "
+                                                "{unknown}").format(
+            allowed=", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS)),
+            unknown=", ".join(sorted(unknown))))
+    return text
+
+
+def _app(entry: Any, file: str, index: int) -> WalletApp:
+    label = _("ứng dụng thứ {n}").format(n=index)
+    if not isinstance(entry, dict):
+        raise invalid(file, label, "apps", entry, _("mỗi ứng dụng phải là một bảng khóa: giá trị"))
+    code = _text(entry, "code", file, label)
+    label = _("ứng dụng {code}").format(code=code)
+    name = _text(entry, "name", file, label)
+    if SIMULATED not in name:
+        raise invalid(file, label, "name", name,
+                      _("tên phải có chữ «{mark}» để không ai nhầm với ứng dụng thật").format(
+                          mark=SIMULATED))
+    auth = _text(entry, "auth", file, label)
+    if auth not in AUTH_KINDS:
+        raise invalid(file, label, "auth", auth, _("phải là pin hoặc otp"))
+    raw_labels = require(entry, "labels", file=file, entry=label, kind=dict)
+    labels = {key: _text(raw_labels, key, file, f"{label}.labels") for key in LABEL_KEYS}
+    raw_steps = require(entry, "steps", file=file, entry=label, kind=list)
+    steps = []
+    for position, raw in enumerate(raw_steps, start=1):
+        where = _("{app}, bước thứ {n}").format(app=label, n=position)
+        if not isinstance(raw, dict):
+            raise invalid(file, where, "steps", raw, _("mỗi bước phải có step, title, text"))
+        steps.append(WalletStep(_text(raw, "step", file, where), _text(raw, "title", file, where),
+                                _template(_text(raw, "text", file, where), file, where, "text")))
+    codes = tuple(step.code for step in steps)
+    if codes != STEP_CODES:
+        raise invalid(file, label, "steps", list(codes),
+                      _("phải có đúng các bước {steps}, theo thứ tự này").format(
+                          steps=", ".join(STEP_CODES)))
+    return WalletApp(code=code, name=name, kind=_text(entry, "kind", file, label), auth=auth,
+                     auth_label=_text(entry, "auth_label", file, label),
+                     labels=MappingProxyType(labels), steps=tuple(steps),
+                     source=_text(entry, "source", file, label),
+                     verified=_flag(entry, "verified", file, label))
+
+
+def parse_wallets(data: Any, file: str) -> Wallets:
+    """Build the apps from parsed YAML; every error names file, entry and field."""
+    top = _("đầu tệp")
+    rows = require(data, "apps", file=file, entry=top, kind=list)
+    apps: dict[str, WalletApp] = {}
+    for index, entry in enumerate(rows, start=1):
+        app = _app(entry, file, index)
+        if app.code in apps:
+            raise invalid(file, _("ứng dụng {code}").format(code=app.code), "code", app.code,
+                          _("mã ứng dụng bị trùng với một ứng dụng ở trên"))
+        apps[app.code] = app
+    if not apps:
+        raise DataFileError(_("Tệp {file}: chưa có ứng dụng nào").format(file=Path(file).name),
+                            file=file, field="apps")
+    return Wallets(MappingProxyType(apps), notice=_text(data, "notice", file, top),
+                   source=_text(data, "source", file, top),
+                   verified=_flag(data, "verified", file, top))
+
+
+@cache
+def _load_default() -> Wallets:
+    return parse_wallets(load_yaml(WALLETS_FILE), str(DATA_DIR / WALLETS_FILE))
+
+
+def load_wallets(path: str | Path | None = None) -> Wallets:
+    """The simulated apps (``data/wallets.yaml`` unless ``path`` is given; cached)."""
+    if path is None:
+        return _load_default()
+    return parse_wallets(load_yaml(path), str(path))
+
+
+# --- amounts ------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_CURRENCY = re.compile(r"\s*(?:₫|đ|đồng|vnđ|vnd)\s*$", re.IGNORECASE)
+
+
+def _amount_error(value: object, rule: str, name: str) -> InvalidInput:
+    return InvalidInput(_("{label} {rule}, nhận được {value!r}").format(
+        label=field_label(name), rule=rule, value=value), field=name, value=value)
+
+
+def parse_amount(value: object, *, name: str = "so_tien") -> int:
+    """Whole dong > 0 from ``200000``, ``"200000"`` or ``"200.000"`` (a trailing ₫ is fine)."""
+    if isinstance(value, bool):
+        raise _amount_error(value, _("phải là một số đồng"), name)
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, str):
+        text = _CURRENCY.sub("", nfc(value).strip()).replace(" ", "").replace("\u00a0", "")
+        if not text:
+            raise _amount_error(value, _("chưa được nhập"), name)
+        if "," in text:
+            raise _amount_error(value, _(
+                "chỉ gồm chữ số, dùng dấu chấm để tách hàng nghìn (200.000); không dùng dấu phẩy "
+                "và không có phần lẻ vì tiền Việt Nam tính bằng đồng nguyên"), name)
+        if _PLAIN.fullmatch(text):
+            amount = int(text)
+        elif _GROUPED.fullmatch(text):
+            amount = int(text.replace(".", ""))
+        else:
+            raise _amount_error(value, _(
+                "phải viết như 200.000 hoặc 200000: chỉ chữ số, dấu chấm tách đúng từng nhóm ba "
+                "chữ số, không có phần lẻ"), name)
+    else:
+        raise _amount_error(value, _("phải là một số đồng"), name)
+    if amount <= 0:
+        raise _amount_error(value, _("phải lớn hơn 0 đồng"), name)
+    if amount >= 10 ** MAX_AMOUNT:
+        raise _amount_error(value, _("quá lớn: tối đa {n} chữ số").format(n=MAX_AMOUNT), name)
+    return amount
+
+
+# --- PIN ----------------------------------------------------------------------------------
+
+
+def check_pin(pin: object) -> str:
+    """The PIN if it is exactly 6 digits; the message never repeats what was typed."""
+    if not isinstance(pin, str):
+        raise InvalidInput(_("{label} phải được gõ dưới dạng 6 chữ số (chữ, không phải số), "
+                             "nhận được kiểu {kind}").format(label=field_label("ma_pin"),
+                                                            kind=type(pin).__name__),
+                           field="ma_pin")
+    if len(pin) != PIN_LENGTH or not (pin.isascii() and pin.isdigit()):
+        raise InvalidInput(_("{label} phải gồm đúng {n} chữ số, nhận được {count} ký tự{extra}")
+                           .format(label=field_label("ma_pin"), n=PIN_LENGTH, count=len(pin),
+                                   extra="" if pin.isascii() and pin.isdigit()
+                                   else _(" có cả ký tự không phải chữ số")),
+                           field="ma_pin")
+    return pin
+
+
+def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int | None = None) -> str:
+    """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the PIN itself is never kept."""
+    check_pin(pin)
+    salt = os.urandom(16) if salt is None else salt
+    iterations = iterations or PIN_ITERATIONS
+    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), salt, iterations)
+    return f"{PIN_ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` matches ``stored`` (constant-time comparison)."""
+    algorithm, iterations, salt, digest = stored.split("$")
+    if algorithm != PIN_ALGORITHM:
+        raise ValueError(f"unknown PIN hash {algorithm!r}")
+    check_pin(pin)
+    found = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), bytes.fromhex(salt),
+                                int(iterations))
+    return hmac.compare_digest(found.hex(), digest)
+
+
+def locked_message() -> str:
+    return _("Tài khoản đã bị khoá sau {n} lần nhập sai mã PIN. Hãy nhờ giảng viên mở khoá."
+             ).format(n=MAX_PIN_TRIES)
+
+
+@dataclass(frozen=True)
+class PinFailure:
+    """After a wrong PIN: how many wrong tries in a row, whether now locked, what to say."""
+
+    failed: int
+    locked: bool
+    message: str
+
+
+def pin_failure(failed: int) -> PinFailure:
+    """The outcome of the ``failed``-th wrong PIN in a row."""
+    if failed >= MAX_PIN_TRIES:
+        return PinFailure(failed, True, locked_message())
+    return PinFailure(failed, False, _("Mã PIN không đúng. Còn {left} lần thử.").format(
+        left=MAX_PIN_TRIES - failed))
+
+
+# --- payment requests ---------------------------------------------------------------------
+
+_DOSSIER_CODE = re.compile(r"(?<![A-Za-z0-9.])([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*-[0-9]{6}-[0-9]{4})"
+                           r"(?![0-9])")
+
+
+def find_dossier_code(*texts: str | None) -> str | None:
+    """The first well-formed dossier code (``UNIT-YYMMDD-NNNN``) in ``texts``, upper-cased."""
+    for text in texts:
+        for match in _DOSSIER_CODE.finditer(text or ""):
+            candidate = match.group(1).upper()
+            try:
+                parse_dossier_code(candidate)
+            except InvalidInput:
+                continue  # e.g. a date that does not exist: not a code
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What a payer's app shows after scanning: who gets how much, and why."""
+
+    payload: str
+    bank: Bank
+    account: str
+    recipient: str | None  # the name the app shows (the account holder when known)
+    amount: int | None  # None: a static code, the payer types the amount
+    purpose: str | None
+    bill_number: str | None
+    dossier_code: str | None
+    name_in_code: str | None = None  # field 59 as written in the code
+
+    @property
+    def static(self) -> bool:
+        return self.amount is None
+
+    @property
+    def training(self) -> bool:
+        return self.bank.training
+
+    def values(self) -> dict[str, str]:
+        """Placeholder values for :meth:`WalletStep.render`."""
+        return {"recipient": self.recipient or _("(mã không ghi tên người nhận)"),
+                "bank": self.bank.short_name, "account": self.account,
+                "amount": format_vnd(self.amount) if self.amount is not None
+                else _("(bạn tự nhập)"),
+                "purpose": self.purpose or _("(không có nội dung)")}
+
+
+def payment_request(payload: object, banks: BankDirectory | None = None) -> PaymentRequest:
+    """Decode ``payload``; refuse it with every Vietnamese problem listed if it has any."""
+    if not isinstance(payload, (str, bytes)):
+        raise InvalidInput(_("{label} phải là nội dung chữ đọc được từ mã, nhận được {value!r}")
+                           .format(label=field_label("ma_qr"), value=payload),
+                           field="ma_qr", value=payload)
+    banks = banks if banks is not None else load_banks()
+    result = decode(payload, banks=banks)
+    if not result.ok or result.qr is None or result.bank is None:
+        problems = [p.message for p in result.problems] or [
+            _("không tìm thấy ngân hàng của mã này trong danh mục")]
+        raise InvalidInput(_("{label} không dùng để thanh toán được:\n{problems}").format(
+            label=field_label("ma_qr"), problems="\n".join(f"- {p}" for p in problems)),
+            field="ma_qr", value=result.payload)
+    qr = result.qr
+    return PaymentRequest(payload=result.payload, bank=result.bank, account=qr.account,
+                          recipient=qr.name, amount=qr.amount, purpose=qr.purpose,
+                          bill_number=qr.bill_number,
+                          dossier_code=find_dossier_code(qr.purpose, qr.bill_number),
+                          name_in_code=qr.name)
+
+
+def payment_amount(request: PaymentRequest, typed: object = None) -> int:
+    """The amount to pay: typed for a static code; fixed (not changeable) for a dynamic one."""
+    if request.amount is None:
+        if typed is None or (isinstance(typed, str) and not typed.strip()):
+            raise InvalidInput(_("{label}: mã QR này là mã tĩnh, không có sẵn số tiền; hãy nhập "
+                                 "số tiền cần trả, nhận được {value!r}").format(
+                                     label=field_label("so_tien"), value=typed),
+                               field="so_tien", value=typed)
+        return parse_amount(typed)
+    if typed is not None and parse_amount(typed) != request.amount:
+        raise InvalidInput(_("{label}: mã QR này đã ghi sẵn {fixed}, người trả không được đổi số "
+                             "tiền, nhận được {value!r}").format(
+                                 label=field_label("so_tien"), fixed=format_vnd(request.amount),
+                                 value=typed), field="so_tien", value=typed)
+    return request.amount
+
+
+# --- accounts, payments, receipts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """A practice account at the training bank, used through one app (no PIN kept here)."""
+
+    id: str
+    owner: str
+    app: str
+    bank_bin: str
+    number: str
+    holder_name: str
+    balance: int
+    failed_pins: int = 0
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A completed payment as the store keeps it."""
+
+    reference: str
+    at: datetime
+    payer: str  # account id
+    payer_name: str
+    app: str
+    payee_bin: str
+    payee_account: str
+    payee_name: str | None
+    amount: int
+    purpose: str | None = None
+    dossier_code: str | None = None
+    status: str = PAID
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the payer's app shows at the end (the "biên lai")."""
+
+    payment: Payment
+    app: WalletApp
+    bank_name: str
+    payer_number: str
+    duplicate: bool = field(default=False, compare=False)  # a repeated tap got this back
+
+    @property
+    def reference(self) -> str:
+        return self.payment.reference
+
+    @property
+    def amount(self) -> int:
+        return self.payment.amount
+
+    def text(self) -> str:
+        """The receipt as lines of text; it says it is a practice receipt."""
+        p = self.payment
+        lines = [
+            f"{self.app.label('receipt_title')} {SIMULATED}",
+            _("Mã giao dịch: {reference}").format(reference=p.reference),
+            _("Thời gian: {at}").format(at=f"{p.at:%H:%M %d/%m/%Y}"),
+            _("Số tiền: {amount}").format(amount=format_vnd(p.amount)),
+            _("Người nhận: {name}").format(name=p.payee_name or "—"),
+            _("Ngân hàng nhận: {bank}").format(bank=self.bank_name),
+            _("Tài khoản nhận: {account}").format(account=p.payee_account),
+            _("Nội dung: {purpose}").format(purpose=p.purpose or "—"),
+        ]
+        if p.dossier_code:
+            lines.append(_("Lệ phí hồ sơ: {code}").format(code=p.dossier_code))
+        lines += [
+            _("Từ tài khoản: {number} ({name}) qua {app}").format(
+                number=self.payer_number, name=p.payer_name, app=self.app.name),
+            _("Biên lai tập dượt, không có tiền thật được chuyển."),
+        ]
+        return "\n".join(lines)
