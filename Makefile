@@ -31,9 +31,11 @@ $(LAB_SETTINGS): etc/jupyter/overrides.json $(VENV)/.installed
 	cp etc/jupyter/overrides.json $@
 
 install: $(VENV)/.installed $(LAB_SETTINGS)
-	@# Voila and nbgrader register their server extensions on install; enabling is idempotent.
-	$(BIN)/jupyter server extension enable --sys-prefix voila >/dev/null
-	$(BIN)/jupyter server extension enable --sys-prefix nbgrader >/dev/null 2>&1 || true
+	@# Voila and nbgrader enable themselves on install; this makes sure, idempotently.
+	@for ext in voila.server_extension nbgrader.server_extensions.formgrader \
+	  nbgrader.server_extensions.assignment_list nbgrader.server_extensions.course_list \
+	  nbgrader.server_extensions.validate_assignment; do \
+	  $(BIN)/jupyter server extension enable --sys-prefix $$ext >/dev/null 2>&1 || exit 1; done
 
 # The server that `make start` runs; tests call it on a free port.
 lab: install

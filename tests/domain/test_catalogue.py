@@ -149,9 +149,9 @@ def test_certified_copy_fee_per_page_with_cap(pages, amount):
 def test_certified_copy_fee_explains_the_sum_and_multiplies_copies():
     quote = CATALOGUE["chung-thuc-ban-sao"].quote_fee(pages=5, copies=3)
     assert quote.amount == 21000
-    assert "2 trang × 2.000 ₫" in quote.explanation
-    assert "3 trang × 1.000 ₫" in quote.explanation
-    assert "21.000 ₫" in quote.explanation
+    assert "2 trang × 2.000 ₫" in quote.explanation
+    assert "3 trang × 1.000 ₫" in quote.explanation
+    assert "21.000 ₫" in quote.explanation
 
 
 @given(pages=st.integers(1, 400), copies=st.integers(1, 5))

@@ -196,7 +196,7 @@ def test_takings_refuses_something_that_is_not_a_payment():
 
 def test_amounts_are_shown_the_vietnamese_way():
     shown = formatted(takings(MORNING))
-    assert shown[AMOUNT_COL].iloc[2] == "200.000 ₫"
+    assert shown[AMOUNT_COL].iloc[2] == "200.000 ₫"
     assert shown["Thời gian"].iloc[0] == "07:05"
 
 
@@ -217,9 +217,9 @@ def test_reconcile_matches_missing_and_unexpected():
         405_000, 320_000, -85_000)
     assert not result.balanced
     summary = result.summary()
-    assert "Tổng tiền bán theo sổ: 405.000 ₫" in summary
-    assert "Đã bán nhưng chưa thấy tiền: 1 khoản (100.000 ₫)" in summary
-    assert list(result.totals()[AMOUNT_COL]) == ["405.000 ₫", "320.000 ₫", "-85.000 ₫"]
+    assert "Tổng tiền bán theo sổ: 405.000 ₫" in summary
+    assert "Đã bán nhưng chưa thấy tiền: 1 khoản (100.000 ₫)" in summary
+    assert list(result.totals()[AMOUNT_COL]) == ["405.000 ₫", "320.000 ₫", "-85.000 ₫"]
 
 
 def test_reconcile_balances_when_every_sale_was_paid():

@@ -42,7 +42,7 @@ def world(tmp_path):
 
 @pytest.fixture
 def shop(world):
-    """The volunteer's wallet (500.000 ₫) and a trader's stall with its static code."""
+    """The volunteer's wallet (500.000 ₫) and a trader's stall with its static code."""
     volunteer, trader, _, _ = world
     stall = trader.wallets.open_account("ngan-hang", "Nguyễn Thị Lan", balance=0,
                                         pin=TRADER_PIN)
@@ -138,7 +138,7 @@ def test_full_payment_through_each_app(world, app_code):
     receipt = volunteer.wallets.pay(payer.id, request.payload, pin=PIN, amount="200.000",
                                     idempotency_key=f"{app_code}-1")
     assert receipt.reference == "GD251110000001" and receipt.amount == 200_000
-    assert app.name in receipt.text() and "200.000 ₫" in receipt.text()
+    assert app.name in receipt.text() and "200.000 ₫" in receipt.text()
     assert receipt.payment.payer_name == "Trần Văn An" and receipt.payment.app == app_code
     assert (balance(volunteer, payer), balance(volunteer, stall)) == (300_000, 200_000)
     assert [p.reference for p in volunteer.wallets.payments(payer=payer.id)] == [
@@ -363,7 +363,7 @@ def test_two_processes_tapping_with_the_same_key_pay_once(world, shop):
 
 @pytest.fixture
 def fee(world):
-    """A submitted residence dossier (7.000 ₫ online) and the centre's account."""
+    """A submitted residence dossier (7.000 ₫ online) and the centre's account."""
     volunteer, _, official, _ = world
     code = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
     centre = official.wallets.open_account("ngan-hang", "TT PVHCC Trúc Lâm", balance=0,

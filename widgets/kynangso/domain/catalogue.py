@@ -35,6 +35,7 @@ from unidecode import unidecode
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
 from .datafiles import invalid, load_yaml, require
+from .money import format_vnd
 
 DEFAULT_FILE = "procedures.yaml"
 
@@ -66,12 +67,6 @@ def delivery_name(code: str) -> str:
              "truc-tuyen": _("Bản điện tử trực tuyến")}
     return names.get(code, code)
 
-
-def format_vnd(amount: int) -> str:
-    """``2000`` -> ``"2.000 ₫"`` (Vietnamese grouping, via Babel)."""
-    from babel.numbers import format_decimal  # light module, but only needed for text
-
-    return f"{format_decimal(amount, locale='vi_VN')} ₫"
 
 
 def fold(text: str) -> str:

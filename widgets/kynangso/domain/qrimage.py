@@ -18,12 +18,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import segno
 import zxingcpp
-from babel.numbers import format_currency
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from ..errors import InvalidInput
 from ..i18n import _, nfc
 from .banks import load_banks
+from .money import format_vnd
 from .vietqr import DecodeResult, VietQR, decode, encode
 
 ERROR_LEVEL = "m"  # 15% recovery: survives a sticker corner, blur and JPEG in the tests
@@ -131,11 +131,6 @@ class _Line:
     size: int
     bold: bool = False
     color: str = INK
-
-
-def format_vnd(amount: int) -> str:
-    """Vietnamese money format, e.g. ``200.000 ₫`` (Babel, with a no-break space)."""
-    return format_currency(amount, "VND", locale="vi_VN")
 
 
 def _card_text(qr: VietQR, payload: str, recipient_name: str, bank_name: str) -> list[_Line]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InvalidInput, KnsError
 from ..i18n import _, nfc
 from .banks import Bank, load_banks
-from .catalogue import format_vnd
+from .money import format_number, format_vnd
 from .vietqr import MAX_NAME, VietQR, encode
 from .wallets import Payment, PaymentRequest, parse_amount, payment_request
 
@@ -539,7 +539,7 @@ def takings_chart(frame: pd.DataFrame, *, title: str | None = None) -> bytes:
         ax.bar_label(bars, labels=[format_vnd(int(v)) if v else "" for v in by_hour],
                      fontsize=8, padding=2)
         ax.yaxis.set_major_formatter(FuncFormatter(
-            lambda value, _pos: format_vnd(int(value)).replace(" ₫", "")))
+            lambda value, _pos: format_number(int(value))))
         ax.set_xlabel(_("Giờ trong ngày"))
         ax.set_ylabel(_("Số tiền (₫)"))
         ax.margins(y=0.15)

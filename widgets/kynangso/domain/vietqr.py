@@ -114,6 +114,10 @@ class Problem:
     message: str  # Vietnamese, names the field, the rule and the value received
     field: str | None = None  # path such as "38.01.00"
 
+    def __post_init__(self) -> None:
+        # Messages quote raw input, which may be in any normal form; show it as NFC.
+        object.__setattr__(self, "message", nfc(self.message))
+
 
 @dataclass(frozen=True)
 class DecodeResult:

@@ -32,10 +32,10 @@ from typing import Any
 from ..errors import DataFileError, InvalidInput
 from ..i18n import _, nfc
 from .banks import Bank, BankDirectory, load_banks
-from .catalogue import format_vnd
 from .datafiles import DATA_DIR, invalid, load_yaml, require
 from .dossier import parse_dossier_code
 from .identity import N_
+from .money import format_vnd
 from .vietqr import MAX_AMOUNT, decode
 
 WALLETS_FILE = "wallets.yaml"
