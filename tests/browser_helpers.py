@@ -139,6 +139,18 @@ def browser_page(viewport: dict | None = None) -> Iterator[tuple[object, Recorde
             browser.close()
 
 
+def open_app(page: object, url: str, timeout: float = 90_000) -> None:
+    """Go to a Voila app and wait until its widgets are on screen and connected.
+
+    Voila keeps ``#rendered_cells`` hidden until every output is rendered; the
+    practice banner is the first thing each screen draws.
+    """
+    page.goto(url)  # type: ignore[attr-defined]
+    page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout)  # type: ignore[attr-defined]
+    page.locator(".kns-banner").first.wait_for(state="visible", timeout=timeout)  # type: ignore[attr-defined]
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+
+
 def screenshot(page: object, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from browser_helpers import VoilaServer, browser_page, screenshot
+from browser_helpers import VoilaServer, browser_page, open_app, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
@@ -26,8 +26,7 @@ def voila(tmp_path_factory):
 
 def test_kiosk_issues_a_ticket(voila):
     with browser_page({"width": 480, "height": 900}) as (page, rec):
-        page.goto(voila.url("kiosk"))
-        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=60_000)
+        open_app(page, voila.url("kiosk"))
         page.get_by_role("button", name="Hộ tịch").click()
         page.locator(".kns-ticket-number").wait_for()
         number = page.locator(".kns-ticket-number").inner_text()
@@ -40,10 +39,12 @@ def test_kiosk_issues_a_ticket(voila):
 
 def test_counter_calls_the_ticket(voila):
     with browser_page() as (page, rec):
-        page.goto(voila.url("counter", "nguoi=cb-lan&vai=official"))
+        open_app(page, voila.url("counter", "nguoi=cb-lan&vai=official"))
         page.get_by_role("button", name="Gọi số tiếp theo").click()
-        page.get_by_text("Mời công dân có số").wait_for()
-        screenshot(page, "counter-display")
+        try:
+            page.get_by_text("Mời công dân có số").wait_for(timeout=60_000)
+        finally:
+            screenshot(page, "counter-display")
         assert "1001" in page.locator(".kns-table").inner_text()
         assert rec.outside() == [] and rec.console_errors == []
 
@@ -59,8 +60,7 @@ def test_kernels_do_not_pile_up(voila):
     baseline = voila.kernels()
     with browser_page() as (page, _):
         for _ in range(10):
-            page.goto(voila.url("kiosk"))
-            page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=60_000)
+            open_app(page, voila.url("kiosk"))
         page.goto("about:blank")
     deadline = time.monotonic() + 90
     while voila.kernels() > baseline + 1 and time.monotonic() < deadline:

@@ -24,6 +24,12 @@ def store_path() -> Path:
 
 
 def _query() -> dict[str, str]:
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        # A preheated kernel ran the imports before anyone asked for the page; wait
+        # here for the real request so the URL's person and role are known.
+        from voila.utils import wait_for_request
+
+        wait_for_request()
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
     return {k: v[-1] for k, v in parsed.items() if v}
 
