@@ -20,7 +20,6 @@ import platform
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,10 +29,12 @@ from kynangso.domain.dossierlog import synthetic_log
 from kynangso.domain.kpi import kpi_report
 from kynangso.domain.workcalendar import classify_many, default_calendar
 
+from report import REPORT, markers, write_section
+
 TARGET_SECONDS = 2.0
 REPEAT = 3
-DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
-START, END = "<!-- kpi:start -->", "<!-- kpi:end -->"
+DOC = REPORT
+START, END = markers("kpi")
 
 
 def best_of(function, repeat: int = REPEAT) -> float:
@@ -72,17 +73,6 @@ def section(rows: int, report_s: float, baseline_s: float, build_s: float) -> st
     ])
 
 
-def write_section(text: str, path: Path = DOC) -> None:
-    """Replace this benchmark's section, leaving the rest of the file alone."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        after = rest.split(END, 1)[1]
-        new = before + text + after
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ratio (a)/(b): {report_s / baseline_s:.1f}x; target < {TARGET_SECONDS:.0f} s: "
           f"{'met' if report_s < TARGET_SECONDS else 'NOT met'}")
     if not args.no_write:
-        write_section(section(args.rows, report_s, baseline_s, build_s))
+        write_section("kpi", section(args.rows, report_s, baseline_s, build_s))
         print(f"updated {DOC}")
     return 0
 

@@ -16,7 +16,6 @@ import binascii
 import io
 import platform
 import random
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -29,9 +28,11 @@ from kynangso.domain.banks import load_banks
 from kynangso.domain.qrimage import qr_png, read_qr
 from kynangso.domain.vietqr import VietQR, _full, decode, encode
 
+from report import REPORT, markers, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
-START, END = "<!-- qr:start -->", "<!-- qr:end -->"
+
+START, END = markers("qr")
 TARGET = 50_000
 BANKS = load_banks()
 
@@ -157,16 +158,6 @@ def report(rows: list[tuple[str, float, str, float]]) -> str:
     return "\n".join(lines)
 
 
-def write_section(section: str, path: Path = REPORT) -> None:
-    """Replace this script's section in the report, leaving other sections alone."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _match: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     codec = rows[0][1]
     print(f"target {TARGET:,}/s for encode + decode: {'met' if codec >= TARGET else 'NOT met'}")
     if not args.no_write:
-        write_section(report(rows))
+        write_section("qr", report(rows))
         print(f"wrote {REPORT.relative_to(ROOT)}")
     return 0
 
