@@ -41,6 +41,8 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
+        except urllib.error.HTTPError:
+            return  # the server answered, even if not with 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not answer {url} within {timeout} s") from None

@@ -1,0 +1,192 @@
+"""Time to interactive of each Voila app, cold and preheated, beside stock Voila.
+
+Run ``python benchmarks/voila_tti.py [--runs N]``. In one run it measures, in Debian's
+Chromium driven by Playwright, the time from navigation to the first usable control:
+
+- reference: stock Voila (its own template, no preheating, none of our config) serving
+  benchmarks/reference/one_widget.ipynb, a single IntSlider; cold kernel each load;
+- each app in apps/ served by ``make apps`` with preheating turned off (cold), and with
+  our configuration (a preheated kernel per app);
+
+and the resident memory (RSS) of each app's kernel beside the reference kernel (a bare
+ipywidgets kernel). Medians of ``--runs`` loads. Targets: cold <= 1.0x the reference
+cold, preheated <= 0.7x the reference cold, RSS <= 1.3x. Writes its section of
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import psutil  # noqa: E402
+
+from kynangso.sandbox.store import Sandbox  # noqa: E402
+
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, VoilaServer, _wait_http  # noqa: E402
+from helpers import free_port  # noqa: E402
+from report import markers, write_section  # noqa: E402
+
+APP_READY = ".kns-root button:not([disabled]), .kns-root input:not([disabled])"
+REFERENCE_READY = ".widget-slider, .jupyter-widget-slider, .widget-hslider"
+START, END = markers("voila")
+
+
+class StockVoila:
+    """Stock Voila on the reference notebook: no project config, no preheating."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = workdir
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> StockVoila:
+        env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
+        env["JUPYTER_CONFIG_DIR"] = str(self.workdir / "stock-config")
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "voila"), str(ROOT / "benchmarks" / "reference"
+                                                       / "one_widget.ipynb"),
+             "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
+             "--Voila.config_file_paths=[]"],
+            cwd=self.workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        _wait_http(f"http://127.0.0.1:{self.port}/voila/no-such-page", self.proc)
+        return self
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(30)
+
+
+def kernel_processes(pid: int) -> list[psutil.Process]:
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def time_to_ready(browser, url: str, selector: str) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    began = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
+    elapsed = time.perf_counter() - began
+    context.close()
+    return elapsed
+
+
+def newest_kernel_rss(pid: int) -> float:
+    kernels = kernel_processes(pid)
+    newest = max(kernels, key=lambda p: p.create_time())
+    return newest.memory_info().rss / 2**20
+
+
+def measure(runs: int, apps: list[str] | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    apps = apps or sorted(p.stem for p in (ROOT / "apps").glob("*.ipynb"))
+    results: dict = {"apps": {}, "runs": runs}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        work = Path(tmp)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=CHROMIUM_ARGS)
+        store = work / "bench.sqlite"
+        Sandbox.open(store, start=datetime(2025, 11, 10, 8, 0), clock_running=False).close()
+
+        with StockVoila(work) as stock:
+            times, rss = [], []
+            for _ in range(runs):
+                times.append(time_to_ready(browser, stock.url(), REFERENCE_READY))
+                rss.append(newest_kernel_rss(stock.proc.pid))
+            results["reference"] = (statistics.median(times), statistics.median(rss))
+
+        cold = VoilaServer(store, extra="--VoilaConfiguration.preheat_kernel=False")
+        with cold:
+            for app in apps:
+                times, rss = [], []
+                for _ in range(runs):
+                    times.append(time_to_ready(browser, cold.url(app), APP_READY))
+                    time.sleep(0.5)  # let the kernel finish what the page asked for
+                    rss.append(newest_kernel_rss(cold.proc.pid))
+                results["apps"][app] = {"cold": statistics.median(times),
+                                        "rss": statistics.median(rss)}
+
+        with VoilaServer(store) as warm:
+            for app in apps:
+                times = []
+                for _ in range(runs):
+                    time.sleep(6)  # the pool refills one kernel per app after each load
+                    times.append(time_to_ready(browser, warm.url(app), APP_READY))
+                results["apps"][app]["warm"] = statistics.median(times)
+        browser.close()
+    return results
+
+
+def section(results: dict) -> str:
+    ref_time, ref_rss = results["reference"]
+    lines = [
+        START,
+        "## Voila apps: time to first usable control and kernel memory (`benchmarks/voila_tti.py`)",
+        "",
+        f"Run on {date.today().isoformat()}, {os.cpu_count()} CPU(s), Python "
+        f"{platform.python_version()}, Debian Chromium via Playwright; median of "
+        f"{results['runs']} loads each.",
+        "",
+        f"Reference: stock Voila serving a one-widget notebook, cold kernel: "
+        f"**{ref_time:.2f} s**, kernel RSS **{ref_rss:.0f} MB**.",
+        "",
+        "| app | cold (s) | cold / ref | preheated (s) | preheated / ref | RSS (MB) | RSS / ref |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    verdicts = []
+    for app, r in results["apps"].items():
+        cold, warm, rss = r["cold"] / ref_time, r["warm"] / ref_time, r["rss"] / ref_rss
+        lines.append(f"| {app} | {r['cold']:.2f} | {cold:.2f}x | {r['warm']:.2f} | "
+                     f"{warm:.2f}x | {r['rss']:.0f} | {rss:.2f}x |")
+        verdicts.append((app, cold <= 1.0, warm <= 0.7, rss <= 1.3))
+    lines += ["", "Targets: cold <= 1.0x, preheated <= 0.7x of the reference cold time; "
+              "RSS <= 1.3x the reference kernel.", ""]
+    for app, c, w, m in verdicts:
+        missed = [name for name, ok in (("cold", c), ("preheated", w), ("RSS", m)) if not ok]
+        lines.append(f"- {app}: " + ("all targets met" if not missed
+                                     else "missed: " + ", ".join(missed)))
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--apps", nargs="*", help="app names (default: every apps/*.ipynb)")
+    args = parser.parse_args(argv)
+    text = section(measure(args.runs, args.apps))
+    print(text)
+    if not args.no_write:
+        write_section("voila", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
