@@ -8,11 +8,12 @@ out of date or a translation is missing or breaks a placeholder.
 
 from __future__ import annotations
 
+import ast
 import sys
+import unicodedata
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,13 +22,30 @@ CATALOGUE = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "kynangso.po"
 KEYWORDS = {"_": None, "N_": None}
 
 
+def _calls(path: Path) -> list[tuple[str, int]]:
+    """Literal ``_("...")`` / ``N_("...")`` calls, also those inside f-strings.
+
+    Babel's Python extractor does not look inside f-strings before Python 3.12, but
+    the ``ast`` module does, so this walks the syntax tree instead.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in KEYWORDS and len(node.args) == 1
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str) and node.args[0].value):
+            found.append((node.args[0].value, node.lineno))
+    return found
+
+
 def extract() -> Catalog:
     """The package's source strings as a template catalogue."""
     template = Catalog(project="kynangso", locale=None, charset="utf-8")
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS):
-        if isinstance(message, str) and message:
-            template.add(message, locations=[(f"kynangso/{filename}", lineno)])
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = f"kynangso/{path.relative_to(PACKAGE).as_posix()}"
+        for message, lineno in _calls(path):
+            template.add(unicodedata.normalize("NFC", message), locations=[(where, lineno)])
     return template
 
 

@@ -50,6 +50,11 @@ def _(message: str) -> str:
     return _catalogue(_language).get(message, message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated with ``_()`` where it is shown."""
+    return message
+
+
 def nfc(text: str) -> str:
     """NFC-normalise text typed on any keyboard, so equal names compare equal."""
     return unicodedata.normalize("NFC", text)

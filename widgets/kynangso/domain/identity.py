@@ -26,17 +26,12 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InvalidInput
-from ..i18n import _, nfc
+from ..i18n import N_, _, nfc
 from .datafiles import invalid, load_yaml, require
 
 PROVINCES_FILE = "provinces.yaml"
 MOBILE_PREFIXES_FILE = "mobile_prefixes.yaml"
 DATE_FORMAT = "dd/mm/yyyy"
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated with ``_()`` where it is shown."""
-    return message
 
 
 # How each field is labelled on the forms; messages quote these so a person finds the box.

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, KnsError
-from ..i18n import _, nfc
+from ..i18n import N_, _, nfc
 from .banks import Bank, load_banks
 from .money import format_number, format_vnd
 from .vietqr import MAX_NAME, VietQR, encode
@@ -29,13 +29,13 @@ from .wallets import Payment, PaymentRequest, parse_amount, payment_request
 if TYPE_CHECKING:
     import pandas as pd
 
-TIME_COL = "Thời gian"
-PAYER_COL = "Người trả"
-AMOUNT_COL = "Số tiền"
-PURPOSE_COL = "Nội dung"
-REFERENCE_COL = "Mã giao dịch"
-SALE_TIME_COL = "Giờ bán"
-PAID_TIME_COL = "Giờ nhận tiền"
+TIME_COL = N_("Thời gian")
+PAYER_COL = N_("Người trả")
+AMOUNT_COL = N_("Số tiền")
+PURPOSE_COL = N_("Nội dung")
+REFERENCE_COL = N_("Mã giao dịch")
+SALE_TIME_COL = N_("Giờ bán")
+PAID_TIME_COL = N_("Giờ nhận tiền")
 TAKINGS_COLUMNS = (TIME_COL, PAYER_COL, AMOUNT_COL, PURPOSE_COL, REFERENCE_COL)
 MATCHED_COLUMNS = (SALE_TIME_COL, PAID_TIME_COL, AMOUNT_COL, PAYER_COL, PURPOSE_COL,
                    REFERENCE_COL)
@@ -45,7 +45,7 @@ MATCH_WINDOW_MINUTES = 30  # assumption: a sale noted within half an hour of its
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian package fonts-dejavu-core
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
 FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
-SIGN_TITLE = "QUÉT MÃ ĐỂ THANH TOÁN"
+SIGN_TITLE = N_("QUÉT MÃ ĐỂ THANH TOÁN")
 PRACTICE_MARK = "MÃ TẬP DƯỢT"
 PRACTICE_LINE = "Chỉ dùng để tập luyện — không thanh toán được"
 PAPER_MM = {"A6": (105, 148), "A5": (148, 210)}
@@ -53,14 +53,14 @@ SIGN_DPI = 200
 RED, PALE_RED, BLUE, INK, GREY = "#B71C1C", "#FFEBEE", "#0D47A1", "#1B1B1B", "#555555"
 
 FIELD_LABELS = {
-    "ten_cua_hang": "Tên cửa hàng",
-    "ngan_hang": "Ngân hàng",
-    "dinh_dang": "Định dạng tệp",
-    "kho_giay": "Khổ giấy",
-    "giao_dich": "Danh sách giao dịch",
-    "so_ban_hang": "Sổ bán hàng",
-    "thoi_gian": "Thời gian",
-    "bang_tien": "Bảng tiền nhận",
+    "ten_cua_hang": N_("Tên cửa hàng"),
+    "ngan_hang": N_("Ngân hàng"),
+    "dinh_dang": N_("Định dạng tệp"),
+    "kho_giay": N_("Khổ giấy"),
+    "giao_dich": N_("Danh sách giao dịch"),
+    "so_ban_hang": N_("Sổ bán hàng"),
+    "thoi_gian": N_("Thời gian"),
+    "bang_tien": N_("Bảng tiền nhận"),
 }
 
 
