@@ -11,6 +11,8 @@ HOST ?= 127.0.0.1
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 PYTEST_WORKERS ?= 2
+# The shared practice world of `make start` and `make apps` (role play across apps).
+KYNANGSO_STORE ?= $(CURDIR)/classroom/sandbox.sqlite
 
 .PHONY: start apps test lab install install-test browser lint clean help
 
@@ -39,7 +41,10 @@ install: $(VENV)/.installed $(LAB_SETTINGS)
 
 # The server that `make start` runs; tests call it on a free port.
 lab: install
+	mkdir -p "$(dir $(KYNANGSO_STORE))"
+	KYNANGSO_STORE="$(KYNANGSO_STORE)" JUPYTER_PATH="$(CURDIR)/share/jupyter" \
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) \
+	  --VoilaConfiguration.template=kynangso --VoilaConfiguration.show_tracebacks=False \
 	  --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) --ServerApp.port_retries=0 \
 	  --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/notebooks/index.ipynb \
@@ -49,7 +54,6 @@ start: lab
 
 # The simulators as Voila apps, all sharing one practice world in classroom/.
 APPS_PORT ?= 8866
-KYNANGSO_STORE ?= $(CURDIR)/classroom/sandbox.sqlite
 apps: install
 	mkdir -p "$(dir $(KYNANGSO_STORE))"
 	KYNANGSO_STORE="$(KYNANGSO_STORE)" JUPYTER_PATH="$(CURDIR)/share/jupyter" \

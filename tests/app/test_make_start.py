@@ -90,3 +90,9 @@ def test_nbgrader_extensions_are_enabled(lab):
     _, _, html = _get(f"{lab}/lab")
     config = html[html.index('id="jupyter-config-data"'):]
     assert "@jupyter/nbgrader" in config or "nbgrader" in config
+
+
+def test_apps_render_through_the_lab_with_the_offline_template(lab):
+    status, _, html = _get(f"{lab}/voila/render/apps/kiosk.ipynb", timeout=120)
+    assert status == 200
+    assert "cdn.jsdelivr" not in html and "kiosk_app()" not in html

@@ -37,6 +37,8 @@ def index_markdown(root: Path = ROOT) -> str:
             out.append("*Chưa có.*\n")
         for p in paths:
             rel = p.relative_to(root).as_posix()
-            out.append(f"- [{_title(p)}](/lab/tree/{rel})")
+            # Apps open as Voila pages (no code shown); lessons and exercises in the lab.
+            link = f"/voila/render/{rel}" if folder == "apps" else f"/lab/tree/{rel}"
+            out.append(f"- [{_title(p)}]({link})")
         out.append("")
     return "\n".join(out)
