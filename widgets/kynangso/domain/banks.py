@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from ..errors import DataFileError, MissingEntry
 from ..i18n import _
-from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .datafiles import DATA_DIR, flag_field, invalid, load_yaml, require
+from .datafiles import text_field as _text
 
 BANKS_FILE = "banks.yaml"
 
@@ -62,18 +63,13 @@ class BankDirectory:
         return next(bank for bank in self.banks.values() if bank.training)
 
 
-def _text(entry: Any, key: str, file: str, label: str) -> str:
-    value = require(entry, key, file=file, entry=label, kind=str).strip()
-    if not value:
-        raise invalid(file, label, key, value, _("không được để trống"))
-    return value
 
 
-def _flag(entry: dict, key: str, file: str, label: str) -> bool:
-    value = entry.get(key, False)
-    if not isinstance(value, bool):
-        raise invalid(file, label, key, value, _("phải là true hoặc false"))
-    return value
+
+
+
+
+_flag = partial(flag_field, default=False)
 
 
 def parse_banks(data: Any, file: str) -> BankDirectory:

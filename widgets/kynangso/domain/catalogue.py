@@ -34,7 +34,9 @@ from unidecode import unidecode
 
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
+from .datafiles import flag_field as _flag
 from .datafiles import invalid, load_yaml, require
+from .datafiles import text_field as _text
 from .money import format_vnd
 
 DEFAULT_FILE = "procedures.yaml"
@@ -402,17 +404,10 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     return Catalogue(tuple(procedures), fields=fields, groups=groups, file=file)
 
 
-def _text(item: Any, key: str, *, file: str, entry: str, optional: bool = False) -> str:
-    if optional and (not isinstance(item, dict) or item.get(key) is None):
-        return ""
-    value = require(item, key, file=file, entry=entry, kind=str)
-    if not optional and not value.strip():
-        raise invalid(file, entry, key, value, _("không được để trống"))
-    return value.strip()
 
 
-def _flag(item: Any, key: str, *, file: str, entry: str) -> bool:
-    return require(item, key, file=file, entry=entry, kind=bool)
+
+
 
 
 def _subset(item: Any, key: str, allowed: tuple[str, ...], *, file: str, entry: str,

@@ -73,3 +73,26 @@ def invalid(file: str, entry: str, field: str, value: Any, rule: str) -> DataFil
         _("Tệp {file}, mục {entry}: trường '{field}' = {value!r} không hợp lệ: {rule}").format(
             file=Path(file).name, entry=entry, field=field, value=value, rule=rule),
         file=file, entry=entry, field=field)
+
+
+def text_field(mapping: Any, key: str, file: str, entry: str, *, optional: bool = False) -> str:
+    """A non-blank text field, stripped (``""`` when optional and absent)."""
+    if optional and (not isinstance(mapping, dict) or mapping.get(key) is None):
+        return ""
+    value = require(mapping, key, file=file, entry=entry, kind=str).strip()
+    if not value and not optional:
+        raise invalid(file, entry, key, value, _("không được để trống"))
+    return value
+
+
+def flag_field(mapping: Any, key: str, file: str, entry: str, *,
+               default: bool | None = None) -> bool:
+    """A true/false field; required unless a ``default`` is given."""
+    if default is not None and isinstance(mapping, dict) and key not in mapping:
+        return default
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if default is None:
+        return require(mapping, key, file=file, entry=entry, kind=bool)
+    if not isinstance(value, bool):
+        raise invalid(file, entry, key, value, _("phải là true hoặc false"))
+    return value

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import MissingEntry
 from ..i18n import _
 from .datafiles import invalid, load_yaml, require
+from .datafiles import text_field as _text
 
 DEFAULT_FILE = "locality.yaml"
 
@@ -135,11 +136,7 @@ def load_locality(path: str | Path | None = None) -> Locality:
     )
 
 
-def _text(mapping: Any, key: str, file: str, entry: str) -> str:
-    value = require(mapping, key, file=file, entry=entry, kind=str).strip()
-    if not value:
-        raise invalid(file, entry, key, value, _("không được để trống"))
-    return value
+
 
 
 def _counters(raw: dict, file: str) -> tuple[Counter, ...]:

@@ -39,6 +39,8 @@ from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
 from .banks import load_banks
 from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .datafiles import flag_field as _flag
+from .datafiles import text_field as _text
 from .locality import load_locality
 from .vietqr import VietQR, crc16, decode, encode
 
@@ -148,15 +150,10 @@ class ScamCatalogue:
         return next(o for o in self.officials if o.domain == domain)
 
 
-def _text(entry: Any, key: str, file: str, label: str) -> str:
-    value = require(entry, key, file=file, entry=label, kind=str).strip()
-    if not value:
-        raise invalid(file, label, key, value, _("không được để trống"))
-    return value
 
 
-def _flag(entry: Any, key: str, file: str, label: str) -> bool:
-    return require(entry, key, file=file, entry=label, kind=bool)
+
+
 
 
 def _source(entry: Any, file: str, label: str) -> Source:

@@ -24,7 +24,7 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -32,7 +32,8 @@ from typing import Any
 from ..errors import DataFileError, InvalidInput
 from ..i18n import _, nfc
 from .banks import Bank, BankDirectory, load_banks
-from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .datafiles import DATA_DIR, flag_field, invalid, load_yaml, require
+from .datafiles import text_field as _text
 from .dossier import parse_dossier_code
 from .identity import N_
 from .money import format_vnd
@@ -149,18 +150,10 @@ class Wallets:
         return code in self.apps
 
 
-def _text(entry: Any, key: str, file: str, label: str) -> str:
-    value = require(entry, key, file=file, entry=label, kind=str).strip()
-    if not value:
-        raise invalid(file, label, key, value, _("không được để trống"))
-    return value
 
 
-def _flag(entry: Mapping, key: str, file: str, label: str) -> bool:
-    value = entry.get(key, False)
-    if not isinstance(value, bool):
-        raise invalid(file, label, key, value, _("phải là true hoặc false"))
-    return value
+
+
 
 
 def _template(text: str, file: str, label: str, key: str) -> str:
@@ -211,6 +204,9 @@ def _app(entry: Any, file: str, index: int) -> WalletApp:
                      labels=MappingProxyType(labels), steps=tuple(steps),
                      source=_text(entry, "source", file, label),
                      verified=_flag(entry, "verified", file, label))
+
+
+_flag = partial(flag_field, default=False)
 
 
 def parse_wallets(data: Any, file: str) -> Wallets:
