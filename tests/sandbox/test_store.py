@@ -198,3 +198,13 @@ def test_clock_never_goes_back(store_path):
         with pytest.raises(InvalidInput, match="tiến"):
             box.advance_clock(days=-1)
         assert box.now() == START
+
+
+def test_an_open_reader_does_not_block_a_writer(store_path):
+    with Sandbox.open(store_path) as box:
+        box.record("before")
+        with box.engine.connect() as reader:
+            reader.exec_driver_sql("SELECT count(*) FROM events").scalar()
+            # A read transaction is open; a write must still go through at once.
+            box.record("while-reading")
+        assert [e.action for e in box.events()] == ["before", "while-reading"]

@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from .dossiers import DossierDesk
     from .feedback import FeedbackDesk
     from .queue import QueueDesk
+    from .vneid import VneidDesk
     from .wallets import WalletDesk
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GENESIS = "0" * 64
 DEFAULT_FILE = "kynangso.sqlite"
+WRITE_OPTION = "kynangso_write"
 
 ROLES = {
     "trainee": "Học viên",
@@ -130,9 +132,11 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # IMMEDIATE takes the write lock up front: two writers queue on the busy
+        # Writers take the lock up front (IMMEDIATE): two writers queue on the busy
         # timeout instead of deadlocking when both try to upgrade a read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin DEFERRED so that reading never blocks a writer (WAL).
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -197,6 +201,12 @@ class Sandbox:
 
         return WalletDesk(self)
 
+    @cached_property
+    def vneid(self) -> VneidDesk:
+        from .vneid import VneidDesk
+
+        return VneidDesk(self)
+
     def as_actor(self, actor: str, role: str) -> Sandbox:
         return Sandbox(self.engine, actor=actor, role=role, url=self.url)
 
@@ -214,8 +224,11 @@ class Sandbox:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction: commits on success, rolls back on any error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
 
     def _initialise(self, *, start: datetime | None, clock_running: bool) -> None:
         defaults = {

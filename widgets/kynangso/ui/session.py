@@ -30,6 +30,8 @@ def _query() -> dict[str, str]:
         from voila.utils import wait_for_request
 
         wait_for_request()
+        # The request has arrived; a second wait (another screen) would hang the page.
+        os.environ["VOILA_PREHEAT"] = "False"
     parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
     return {k: v[-1] for k, v in parsed.items() if v}
 
