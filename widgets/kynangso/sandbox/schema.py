@@ -127,3 +127,57 @@ answers = Table(
     Column("value", JSON, nullable=False),
     Column("at_sim", String(32), nullable=False),
 )
+
+# VNeID simulator (sandbox/vneid.py). One account per (owner, CCCD): trainees sharing a
+# classroom store may each activate the same practice persona on their own "phone".
+vneid_accounts = Table(
+    "vneid_accounts", metadata,
+    Column("owner", String(100), primary_key=True),
+    Column("cccd", String(12), primary_key=True),
+    Column("status", String(16), nullable=False),  # pending | active
+    Column("phone", String(10), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("profile", JSON, nullable=False),
+    Column("password_hash", String(160)),
+    Column("passcode_hash", String(160)),
+    Column("device", String(64)),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("failed_passcodes", Integer, nullable=False, default=0),
+    Column("locked_until", String(32)),
+    Column("activated_at", String(32)),
+)
+
+vneid_otps = Table(
+    "vneid_otps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(100), nullable=False, index=True),
+    Column("cccd", String(12), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("device", String(64)),
+    Column("code_hash", String(160), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False),
+)
+
+# Biometric enrolment at the police (level 2), recorded by an official or trainer.
+vneid_enrolments = Table(
+    "vneid_enrolments", metadata,
+    Column("cccd", String(12), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("at_sim", String(32), nullable=False),
+    Column("by", String(100), nullable=False),
+)
+
+# owner NULL: a notice to whoever holds an account for this CCCD.
+vneid_notifications = Table(
+    "vneid_notifications", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(100), index=True),
+    Column("cccd", String(12), nullable=False, index=True),
+    Column("at_sim", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+)

@@ -1,0 +1,158 @@
+"""The VNeID app in a real browser through Voila: activate with the SMS code read off the phone
+screen, a level-1 refusal, a trainer recording level 2, a submission, the wallet, and a reload.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from datetime import datetime
+
+import pytest
+
+from kynangso.domain.personas import make_personas
+
+from browser_helpers import VoilaServer, browser_page, screenshot
+
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
+
+PHONE = {"width": 480, "height": 1500}
+AN, BINH = make_personas(2)  # NV-001 activates in the browser; NV-002 is ready beforehand
+PASSWORD, PASSCODE = "Truclam@2025", "246813"
+BANNER = "MÔI TRƯỜNG TẬP DƯỢT"
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory):
+    from kynangso.sandbox.store import Sandbox
+    from kynangso.sandbox.vneid import VneidDesk
+
+    store = tmp_path_factory.mktemp("vneid") / "sandbox.sqlite"
+    # Frozen at Monday 08:00, so no code expires while the browser types it.
+    box = Sandbox.open(store, actor="hoc-vien", role="trainee",
+                       start=datetime(2025, 11, 10, 8, 0), clock_running=False)
+    desk = VneidDesk(box, seed="browser")
+    notice = desk.request_activation(BINH.cccd, BINH.phone)
+    desk.verify_activation_code(BINH.cccd, re.search(r"\d{6}", notice.text).group())
+    desk.complete_activation(BINH.cccd, password=PASSWORD, password_again=PASSWORD,
+                             passcode=PASSCODE, passcode_again=PASSCODE)
+    box.close()
+    with VoilaServer(store) as server:
+        yield server
+
+
+def _open(page, url):
+    # A busy classroom server may take a while to run the app's kernel: wait for the page's
+    # own banner rather than for the browser's load event.
+    page.goto(url, wait_until="commit", timeout=120_000)
+    page.get_by_text(BANNER).wait_for(timeout=120_000)
+
+
+def _clean(rec):
+    assert rec.outside() == []
+    assert rec.console_errors == [] and rec.page_errors == []
+
+
+def _log_in(page, cccd):
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill(cccd)
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.locator(".kns-vneid-badge").wait_for()
+
+
+def _unlock(page, section):
+    page.get_by_role("button", name=section, exact=True).click()
+    page.get_by_label("Passcode", exact=True).fill(PASSCODE)
+    page.get_by_role("button", name="Mở", exact=True).click()
+
+
+def test_activation_and_a_level_one_refusal(voila):
+    with browser_page(PHONE) as (page, rec):
+        _open(page, voila.url("vneid"))
+        screenshot(page, "vneid-login")
+        page.get_by_role("button", name="Kích hoạt tài khoản định danh điện tử").click()
+        page.get_by_label("Nhân vật giả lập (điền sẵn số)").select_option(
+            label=f"{AN.id} · {AN.full_name} · {AN.age()} tuổi")
+        page.wait_for_function(
+            "cccd => [...document.querySelectorAll('input')].some(i => i.value === cccd)",
+            arg=AN.cccd)
+        screenshot(page, "vneid-activate")
+        page.get_by_role("button", name="Gửi yêu cầu").click()
+        sms = page.locator(".kns-vneid-sms")
+        sms.wait_for()
+        text = sms.inner_text()
+        assert "Tin nhắn: Mã kích hoạt VNeID của bạn là" in text
+        code = re.search(r"là (\d{6})\.", text).group(1)
+        screenshot(page, "vneid-sms")
+        page.get_by_label("Mã OTP").fill(code)
+        page.get_by_role("button", name="Xác nhận").click()
+        page.get_by_text("Thiết lập mật khẩu và passcode").wait_for()
+        page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+        page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+        page.get_by_label("Passcode", exact=True).fill(PASSCODE)
+        page.get_by_label("Nhập lại passcode").fill(PASSCODE)
+        screenshot(page, "vneid-secrets")
+        page.get_by_role("button", name="Hoàn tất kích hoạt").click()
+        page.get_by_text("Kích hoạt thành công").wait_for()
+        page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        page.locator(".kns-vneid-badge").wait_for()
+        assert page.locator(".kns-vneid-badge").inner_text() == "Định danh mức 1"
+        screenshot(page, "vneid-home-level1")
+        _unlock(page, "Dịch vụ công")
+        page.get_by_role("button", name=re.compile("^Cấp Phiếu lý lịch tư pháp")).click()
+        page.get_by_text("yêu cầu tài khoản định danh điện tử mức 2").wait_for()
+        screenshot(page, "vneid-level1-refused")
+        _clean(rec)
+
+
+def test_trainer_records_level_two_then_the_resident_submits(voila):
+    with browser_page(PHONE) as (page, rec):
+        _open(page, voila.url("vneid", "nguoi=gv&vai=trainer"))
+        page.get_by_label("Số định danh cần nâng mức").fill(BINH.cccd)
+        page.get_by_role("button", name="Ghi nhận định danh mức 2").click()
+        page.get_by_text("Đã ghi nhận định danh mức 2").wait_for()
+        screenshot(page, "vneid-police-desk")
+        _clean(rec)
+    with browser_page(PHONE) as (page, rec):
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+        _open(page, voila.url("vneid"))
+        _log_in(page, BINH.cccd)
+        assert page.locator(".kns-vneid-badge").inner_text() == "Định danh mức 2"
+        _unlock(page, "Ví giấy tờ")
+        page.locator(".kns-doc-bhyt").wait_for()
+        assert page.locator(".kns-vneid-fake").count() >= 1
+        screenshot(page, "vneid-wallet")
+        page.get_by_role("button", name="Dịch vụ công", exact=True).click()
+        page.get_by_role("button", name=re.compile("^Cấp Phiếu lý lịch tư pháp")).click()
+        page.get_by_role("button", name="Nộp hồ sơ").wait_for()
+        screenshot(page, "vneid-confirm")
+        page.get_by_role("button", name="Nộp hồ sơ").click()
+        page.get_by_text("Mã hồ sơ: TRUCLAM-251110-").wait_for()
+        code = re.search(r"TRUCLAM-251110-\d{4}",
+                         page.locator(".kns-message").inner_text()).group()
+        screenshot(page, "vneid-submitted")
+        page.get_by_role("button", name="Thông báo", exact=True).click()
+        page.locator(".kns-vneid-notices").wait_for()
+        assert code in page.locator(".kns-vneid-notices").inner_text()
+        screenshot(page, "vneid-notices")
+        _clean(rec)
+
+        page.reload(wait_until="commit", timeout=120_000)  # a new kernel, same store
+        page.get_by_text(BANNER).wait_for(timeout=120_000)
+        _log_in(page, BINH.cccd)
+        _unlock(page, "Dịch vụ công")
+        page.locator(".kns-vneid-dossiers").wait_for()
+        assert code in page.locator(".kns-vneid-dossiers").inner_text()
+        screenshot(page, "vneid-after-reload")
+        # Leaving the page, Voila's template asks /voila/api/shutdown/<kernel> and sometimes
+        # gets 403 (reported to the lead); any other failed request or error still fails.
+        assert all("/voila/api/shutdown/" in url for url in failed), failed
+        assert all("403" in e for e in rec.console_errors) and rec.page_errors == []
+        assert rec.outside() == []
+
+
+def test_source_code_is_not_shown(voila):
+    html = urllib.request.urlopen(voila.url("vneid"), timeout=60).read().decode()
+    assert "vneid_app()" not in html and "cdn.jsdelivr" not in html

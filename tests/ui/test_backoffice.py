@@ -1,0 +1,483 @@
+"""The officials' back office, driven in the kernel: set values, click buttons, read the store."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kynangso.domain.catalogue import load_catalogue
+from kynangso.domain.dossier import State
+from kynangso.i18n import set_language
+from kynangso.sandbox.store import Sandbox
+from kynangso.ui.backoffice import BackofficeScreen, check_documents
+
+MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
+APPLICANT = {"ho_ten": "Nguyễn Thị Lan", "cccd": "038190999001"}
+# thuong-tru: 7 working days, so a dossier received Monday 10/11/2025 is due 19/11/2025.
+RESIDENCE_DOCS = ("to-khai-ct01", "cho-o-hop-phap")
+
+
+@pytest.fixture
+def world(tmp_path):
+    """An official's store, a volunteer and a trainer in the same frozen-clock world."""
+    box = Sandbox.open(tmp_path, actor="cb-binh", role="official", start=MONDAY_8AM,
+                       clock_running=False)
+    yield box, box.as_actor("tnv-an", "trainee"), box.as_actor("gv", "trainer")
+    box.close()
+    set_language("vi")
+
+
+def submit(volunteer, procedure="thuong-tru", documents=RESIDENCE_DOCS):
+    """What a volunteer does in the portal: create and submit (as another actor)."""
+    dossier = volunteer.dossiers.create(procedure, APPLICANT, channel="cong-dvc",
+                                        documents=documents,
+                                        form={"dia_chi": "Tổ 3, phường Trúc Lâm"})
+    volunteer.dossiers.submit(dossier.code)
+    return dossier.code
+
+
+def opened(box, code):
+    screen = BackofficeScreen(box)
+    screen.picker.value = code
+    screen.open_button.click()
+    return screen
+
+
+def row_class(html, code):
+    match = re.search(rf'<tr(?: class="([\w-]+)")?><td>{re.escape(code)}</td>', html)
+    assert match, f"{code} not in table"
+    return match.group(1) or ""
+
+
+def text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# --- who may use it ---------------------------------------------------------------------
+
+
+def test_screen_is_refused_to_a_trainee_with_a_clear_message(world):
+    _, volunteer, _ = world
+    screen = BackofficeScreen(volunteer)
+    assert "dành cho cán bộ một cửa" in screen.message_text
+    assert "Học viên" in screen.message_text
+    assert not hasattr(screen, "picker")
+    assert volunteer.events(action="backoffice.wrong_role")[0].payload == {"role": "trainee"}
+
+
+def test_trainer_may_demonstrate_the_desk(world):
+    _, volunteer, trainer = world
+    code = submit(volunteer)
+    assert code in BackofficeScreen(trainer).waiting_table.value
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def test_submitted_dossier_waits_for_reception_and_drafts_stay_hidden(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    draft = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
+    screen = BackofficeScreen(box)
+    assert "Hồ sơ chờ tiếp nhận (1)" in screen.waiting_title.value
+    assert code in screen.waiting_table.value and "Nguyễn Thị Lan" in screen.waiting_table.value
+    assert code not in screen.dossier_table.value
+    assert draft not in screen.waiting_table.value + screen.dossier_table.value
+    assert draft not in [c for _label, c in screen.picker.options]
+
+
+def test_dossier_withdrawn_before_submitting_is_not_the_desks(world):
+    box, volunteer, _ = world
+    kept = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
+    volunteer.dossiers.move(kept, State.WITHDRAWN)
+    gone = submit(volunteer)
+    volunteer.dossiers.move(gone, State.WITHDRAWN)
+    screen = BackofficeScreen(box)
+    assert kept not in screen.dossier_table.value
+    assert gone in screen.dossier_table.value and "Đã rút" in screen.dossier_table.value
+
+
+def test_volunteer_submission_appears_after_refresh(world):
+    box, volunteer, _ = world
+    screen = BackofficeScreen(box)
+    assert "Không có hồ sơ nào đang chờ tiếp nhận" in screen.waiting_table.value
+    code = submit(volunteer)  # role play: the volunteer submits in the portal meanwhile
+    assert code not in screen.waiting_table.value
+    screen.refresh_button.click()
+    assert code in screen.waiting_table.value
+    assert code in [c for _label, c in screen.picker.options]
+    assert "Đã cập nhật danh sách" in screen.message_text
+
+
+def test_filters_by_state_and_procedure(world):
+    box, volunteer, _ = world
+    residence = submit(volunteer)
+    temporary = submit(volunteer, "tam-tru", ["to-khai-ct01"])
+    box.dossiers.receive(residence)
+    box.dossiers.receive(temporary)
+    box.dossiers.move(temporary, State.PROCESSING)
+    screen = BackofficeScreen(box)
+    screen.state_filter.value = State.PROCESSING.value
+    assert temporary in screen.dossier_table.value and residence not in screen.dossier_table.value
+    assert "đang lọc: 1/2" in screen.list_title.value
+    screen.state_filter.value = ""
+    screen.procedure_filter.value = "thuong-tru"
+    assert residence in screen.dossier_table.value and temporary not in screen.dossier_table.value
+    screen.state_filter.value = State.RESOLVED.value
+    assert "Không có hồ sơ nào khớp bộ lọc" in screen.dossier_table.value
+
+
+def test_rows_are_coloured_early_on_time_and_late_by_simulated_today(world):
+    box, volunteer, trainer = world
+    code = submit(volunteer)
+    box.dossiers.receive(code)
+    screen = BackofficeScreen(box)
+    assert row_class(screen.dossier_table.value, code) == "kns-early"
+    assert "còn 7 ngày làm việc" in screen.dossier_table.value
+    trainer.set_clock(datetime(2025, 11, 19, 9, 0))  # the due day
+    screen.refresh_button.click()
+    assert row_class(screen.dossier_table.value, code) == "kns-ontime"
+    assert "Đến hạn hôm nay" in screen.dossier_table.value
+    trainer.set_clock(datetime(2025, 11, 21, 9, 0))  # two working days later
+    screen.refresh_button.click()
+    assert row_class(screen.dossier_table.value, code) == "kns-late"
+    assert "Quá hạn 2 ngày làm việc" in screen.dossier_table.value
+
+
+def test_resolved_dossier_keeps_its_timeliness(world):
+    box, volunteer, trainer = world
+    code = submit(volunteer)
+    box.dossiers.receive(code)
+    box.dossiers.move(code, State.PROCESSING)
+    trainer.set_clock(datetime(2025, 11, 20, 9, 0))
+    box.dossiers.move(code, State.RESOLVED)
+    trainer.set_clock(datetime(2025, 12, 1, 9, 0))
+    screen = BackofficeScreen(box)
+    assert row_class(screen.dossier_table.value, code) == "kns-late"
+    assert "Giải quyết quá hạn" in screen.dossier_table.value
+
+
+# --- one dossier ---------------------------------------------------------------------------
+
+
+def test_open_without_choosing_names_the_field(world):
+    box, _, _ = world
+    screen = BackofficeScreen(box)
+    screen.open_button.click()
+    assert "Chưa chọn Mã hồ sơ" in screen.message_text
+    assert box.events(action="backoffice.opened_dossier") == []
+
+
+def test_unknown_code_shows_the_store_message(world):
+    box, _, _ = world
+    screen = BackofficeScreen(box)
+    screen.guard(screen.open_dossier)("TRUCLAM-251110-0099")
+    assert "Không tìm thấy hồ sơ có mã TRUCLAM-251110-0099" in screen.message_text
+
+
+def test_opening_shows_applicant_documents_fee_history_and_is_logged(world):
+    box, volunteer, _ = world
+    code = submit(volunteer, documents=["to-khai-ct01"])
+    screen = opened(box, code)
+    detail = text(screen.detail_html.value)
+    assert "Họ và tên Nguyễn Thị Lan" in detail
+    assert "Địa chỉ Tổ 3, phường Trúc Lâm" in detail
+    assert "Thiếu 1 giấy tờ bắt buộc: Giấy tờ chứng minh chỗ ở hợp pháp" in detail
+    assert "10.000 ₫ — CHƯA NỘP" in detail
+    assert "Đã nộp 10/11/2025 08:00 tnv-an" in detail
+    assert "«Đã tiếp nhận»" in detail  # the next allowed steps
+    missing = re.search(r'<tr class="kns-late"><td>Giấy tờ chứng minh chỗ ở hợp pháp</td>',
+                        screen.detail_html.value)
+    assert missing, "a missing required document is highlighted"
+    event = box.events(action="backoffice.opened_dossier")[0]
+    assert (event.subject, event.actor, event.payload["state"]) == (code, "cb-binh", "submitted")
+
+
+def test_complete_documents_and_paid_fee_are_shown(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    box.dossiers.mark_fee_paid(code, "TT-0001", 10_000)
+    detail = text(opened(box, code).detail_html.value)
+    assert "Đủ giấy tờ bắt buộc" in detail
+    assert "10.000 ₫ — ĐÃ NỘP" in detail
+
+
+def test_unverified_fee_is_shown_as_unverified(world):
+    box, volunteer, _ = world
+    procedure = volunteer.dossiers.catalogue["gia-han-bhyt"]
+    dossier = volunteer.dossiers.create("gia-han-bhyt", APPLICANT, channel=procedure.channels[0])
+    volunteer.dossiers.submit(dossier.code)
+    assert "chưa kiểm chứng, không thu" in text(opened(box, dossier.code).detail_html.value)
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def test_receive_computes_and_shows_the_due_date(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    assert "Ngày hẹn trả kết quả: 19/11/2025" in screen.message_text
+    assert "7 ngày làm việc" in screen.message_text
+    assert box.dossiers.get(code).due_date == date(2025, 11, 19)
+    assert code in screen.dossier_table.value and code not in screen.waiting_table.value
+    assert "Ngày hẹn trả kết quả: 19/11/2025" in text(screen.detail_html.value)
+
+
+def test_full_flow_writes_the_desk_events(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    for button in (screen.receive_button, screen.processing_button, screen.resolve_button,
+                   screen.return_button):
+        button.click()
+    assert "Đã trả kết quả hồ sơ" in screen.message_text
+    assert box.dossiers.get(code).state is State.RESULT_RETURNED
+    desk = [e.action for e in box.events(subject=code, actor="cb-binh")
+            if e.action.startswith("dossier.")]
+    assert desk == ["dossier.received", "dossier.processing", "dossier.resolved",
+                    "dossier.result_returned"]
+    assert "Giải quyết trước hạn" in screen.dossier_table.value
+    assert row_class(screen.dossier_table.value, code) == "kns-early"
+
+
+def test_refused_move_shows_the_domain_message_and_changes_nothing(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    before = box.dossiers.get(code)
+    screen.resolve_button.click()
+    assert "đang ở trạng thái «Đã nộp», không thể chuyển sang «Đã giải quyết»" in (
+        screen.message_text)
+    assert box.dossiers.get(code) == before
+    assert box.events(action="dossier.resolved") == []
+    refused = box.events(action="backoffice.action_refused")[0]
+    assert refused.payload["step"] == "resolve" and refused.payload["field"] == "trang_thai"
+
+
+def test_supplement_needs_a_reason(world):
+    box, volunteer, _ = world
+    code = submit(volunteer, documents=["to-khai-ct01"])
+    screen = opened(box, code)
+    screen.receive_button.click()
+    screen.reason.value = "   "
+    screen.supplement_button.click()
+    assert "Chưa nhập Lý do" in screen.message_text
+    assert box.dossiers.get(code).state is State.RECEIVED
+    screen.reason.value = "Thiếu giấy tờ chứng minh chỗ ở hợp pháp"
+    screen.supplement_button.click()
+    assert box.dossiers.get(code).state is State.SUPPLEMENT_REQUESTED
+    assert "Đã gửi yêu cầu bổ sung" in screen.message_text
+    assert screen.reason.value == ""
+    assert "Đang chờ người nộp bổ sung: Thiếu giấy tờ" in text(screen.detail_html.value)
+    assert "đang chờ người nộp" in text(screen.detail_html.value)
+
+
+def test_reject_needs_a_reason(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.reject_button.click()
+    assert "Chưa nhập Lý do" in screen.message_text
+    assert box.dossiers.get(code).state is State.SUBMITTED
+    screen.reason.value = "Không thuộc thẩm quyền của phường"
+    screen.reject_button.click()
+    assert box.dossiers.get(code).state is State.REJECTED
+    assert "Không thuộc thẩm quyền của phường" in text(screen.detail_html.value)
+    assert row_class(screen.dossier_table.value, code) == ""
+
+
+def test_unverified_deadline_asks_for_a_due_date(world):
+    box, volunteer, _ = world
+    procedure = volunteer.dossiers.catalogue["khai-tu"]
+    docs = [d.code for d in procedure.required_documents]
+    dossier = volunteer.dossiers.create("khai-tu", APPLICANT, channel="cong-dvc",
+                                        documents=docs)
+    volunteer.dossiers.submit(dossier.code)
+    screen = opened(box, dossier.code)
+    assert screen.manual_due in screen.detail.children
+    screen.receive_button.click()
+    assert "chưa kiểm chứng" in screen.message_text and "ngày hẹn" in screen.message_text
+    assert box.dossiers.get(dossier.code).state is State.SUBMITTED
+    screen.manual_due.value = date(2025, 11, 12)
+    screen.receive_button.click()
+    assert box.dossiers.get(dossier.code).due_date == date(2025, 11, 12)
+
+
+def test_verified_deadline_has_no_manual_date(world):
+    box, volunteer, _ = world
+    screen = opened(box, submit(volunteer))
+    assert screen.manual_due not in screen.detail.children
+
+
+def test_apology_slip_checks_date_and_reason(world):
+    box, volunteer, trainer = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    screen.processing_button.click()
+    trainer.set_clock(datetime(2025, 11, 19, 14, 0))
+    before = box.dossiers.get(code)
+
+    screen.apology_reason.value = "Chờ xác minh của công an"
+    screen.apology_button.click()  # no date picked
+    assert "Ngày hẹn trả kết quả mới phải là một ngày" in screen.message_text
+    screen.new_due.value = date(2025, 11, 19)  # not later than the due date
+    screen.apology_button.click()
+    assert "phải sau ngày hẹn hiện tại 19/11/2025" in screen.message_text
+    screen.new_due.value = date(2025, 11, 24)
+    screen.apology_reason.value = ""
+    screen.apology_button.click()
+    assert "Chưa nhập Lý do" in screen.message_text
+    assert box.dossiers.get(code) == before
+    assert box.events(action="dossier.apology") == []
+
+    screen.apology_reason.value = "Chờ xác minh của công an"
+    screen.apology_button.click()
+    assert "hẹn trả kết quả vào 24/11/2025" in screen.message_text
+    assert box.dossiers.get(code).due_date == date(2025, 11, 24)
+    detail = text(screen.detail_html.value)
+    assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in detail
+    assert "Ngày hẹn trả kết quả ban đầu: 19/11/2025" in detail
+    assert "24/11/2025" in screen.dossier_table.value
+    assert "(đã hẹn lại bằng phiếu xin lỗi)" in screen.dossier_table.value
+    assert screen.new_due.value is None
+
+
+def test_apology_refused_before_reception(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.new_due.value = date(2025, 11, 30)
+    screen.apology_reason.value = "Chậm"
+    screen.apology_button.click()
+    assert "chỉ lập phiếu xin lỗi cho hồ sơ đã tiếp nhận" in screen.message_text
+    assert box.dossiers.get(code).apology is None
+
+
+def test_action_after_someone_else_moved_it_shows_the_new_state(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    box.as_actor("cb-khac", "official").dossiers.receive(code)
+    screen.receive_button.click()
+    assert "«Đã tiếp nhận», không thể chuyển sang «Đã tiếp nhận»" in screen.message_text
+    assert "Đã tiếp nhận" in text(screen.detail_html.value)
+
+
+# --- KPI -----------------------------------------------------------------------------------
+
+
+def test_kpi_panel_counts_early_on_time_late_and_pending(world):
+    box, volunteer, trainer = world
+    early, on_time, late, pending, rejected = (submit(volunteer) for _ in range(5))
+    for code in (early, on_time, late, pending):
+        box.dossiers.receive(code)
+        box.dossiers.move(code, State.PROCESSING)
+    box.dossiers.move(rejected, State.REJECTED, note="Sai thẩm quyền")
+    box.dossiers.move(early, State.RESOLVED)
+    trainer.set_clock(datetime(2025, 11, 19, 10, 0))
+    box.dossiers.move(on_time, State.RESOLVED)
+    trainer.set_clock(datetime(2025, 11, 20, 10, 0))
+    box.dossiers.move(late, State.RESOLVED)
+
+    screen = BackofficeScreen(box)
+    screen.kpi_button.click()
+    kpi = text(screen.kpi_html.value)
+    assert "Trước hạn 1 Đúng hạn 1 Quá hạn 1 Đang giải quyết 1 trong đó 1 đã quá hạn" in kpi
+    assert "Tiếp nhận 4 hồ sơ" in kpi
+    assert "1 hồ sơ bị từ chối không tính vào báo cáo" in kpi
+    assert "định nghĩa pháp lý của các thuật ngữ này chưa kiểm chứng" in kpi
+    assert box.events(action="backoffice.kpi_viewed")
+    assert screen.kpi_button.description == "Ẩn báo cáo KPI"
+    screen.kpi_button.click()
+    assert screen.kpi_panel.children == ()
+
+
+def test_kpi_follows_actions_while_open(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.kpi_button.click()
+    assert "Đã tiếp nhận 0 hồ sơ; chưa hồ sơ nào có kết quả" in text(screen.kpi_html.value)
+    screen.receive_button.click()
+    assert "Đã tiếp nhận 1 hồ sơ" in text(screen.kpi_html.value)
+    screen.processing_button.click()
+    screen.resolve_button.click()
+    assert "100,0% trước hạn" in text(screen.kpi_html.value)
+
+
+def test_pandas_is_imported_only_when_the_kpi_panel_opens(tmp_path):
+    code = (
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from kynangso.sandbox.store import Sandbox\n"
+        "from kynangso.ui.backoffice import BackofficeScreen\n"
+        f"box = Sandbox.open({str(tmp_path)!r}, role='official', actor='cb',"
+        " start=datetime(2025, 11, 10, 8), clock_running=False)\n"
+        "screen = BackofficeScreen(box)\n"
+        "print('pandas' in sys.modules)\n"
+        "screen.kpi_button.click()\n"
+        "print('pandas' in sys.modules, 'Trước hạn' in screen.kpi_html.value)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["False", "True", "True"]
+
+
+# --- reload, language ----------------------------------------------------------------------
+
+
+def test_a_new_screen_over_the_same_store_shows_the_work_done(world, tmp_path):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    box.close()
+    again = Sandbox.open(tmp_path, actor="cb-binh", role="official")
+    try:
+        reloaded = BackofficeScreen(again)
+        assert row_class(reloaded.dossier_table.value, code) == "kns-early"
+        assert "19/11/2025" in reloaded.dossier_table.value
+        reloaded.picker.value = code
+        reloaded.open_button.click()
+        assert "Đã tiếp nhận 10/11/2025 08:00 cb-binh" in text(reloaded.detail_html.value)
+    finally:
+        again.close()
+
+
+def test_language_switch_keeps_the_open_dossier(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.language.value = "en"
+    screen.language.value = "vi"
+    assert screen.current == code
+    assert code in screen.detail_html.value
+    assert screen.picker.value == code
+    assert len(box.events(action="backoffice.opened_dossier")) == 1
+
+
+# --- the document check as a rule -------------------------------------------------------
+
+
+PROCEDURES = list(load_catalogue())
+
+
+@given(st.sampled_from(PROCEDURES), st.data())
+def test_document_check_partitions_the_catalogue_list(procedure, data):
+    listed = [d.code for d in procedure.documents]
+    attached = data.draw(st.lists(st.sampled_from([*listed, "giay-la"]), unique=True))
+    check = check_documents(procedure, attached)
+    assert {d.code for d in check.present} == set(attached) & set(listed)
+    assert check.complete == all(d.code in attached for d in procedure.required_documents)
+    assert (len(check.present) + len(check.missing_required) + len(check.missing_optional)
+            == len(procedure.documents))
+    assert check.unknown == (("giay-la",) if "giay-la" in attached else ())

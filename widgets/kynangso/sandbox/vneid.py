@@ -1,0 +1,615 @@
+"""VNeID accounts in the sandbox (``box.vneid``): activation with an SMS OTP, login with
+lock-out, the new-phone code, passcode, level-2 enrolment, procedures handed to
+``box.dossiers``, and the notification list.
+
+Each step is one transaction that updates its rows and logs its event; a refused step (wrong
+OTP, wrong password, level too low) is logged too, then raised as a Vietnamese InvalidInput, so
+grading sees every attempt. Passwords, passcodes and OTPs are stored as PBKDF2 hashes only; the
+event log never holds a code. The SMS itself (with the code) sits in the notification list, as
+it would in the phone's inbox.
+
+An account belongs to (actor, CCCD): trainees sharing a classroom store can each activate the
+same practice persona on their own simulated phone. A level-2 enrolment (``upgrade_level2``)
+belongs to the CCCD and reaches every account with that number.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+from unidecode import unidecode
+
+from ..domain import vneid as rules_
+from ..domain.catalogue import Catalogue, Procedure
+from ..domain.dossier import Dossier
+from ..domain.identity import format_date, normalize_phone, validate_cccd
+from ..domain.vneid import (
+    Notice,
+    NoticeKind,
+    OtpStatus,
+    OtpTicket,
+    Profile,
+    VneidRules,
+    WalletCard,
+)
+from ..errors import InvalidInput, KnsError, MissingEntry
+from ..i18n import _
+from . import schema, world
+
+if TYPE_CHECKING:
+    from .store import Sandbox
+
+SEED_ENV = "KYNANGSO_OTP_SEED"
+DEFAULT_DEVICE = "dien-thoai-a"
+PENDING, ACTIVE = "pending", "active"
+LEVEL2_ROLES = ("official", "trainer")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _when(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class VneidAccount:
+    owner: str
+    cccd: str
+    status: str
+    phone: str
+    level: int
+    profile: Profile
+    device: str | None
+    failed_logins: int
+    failed_passcodes: int
+    locked_until: datetime | None
+    activated_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    @property
+    def badge(self) -> str:
+        return rules_.level_badge(self.level)
+
+
+@dataclass(frozen=True)
+class OtpNotice:
+    """A code on its way: the SMS (or in-app message on the old phone) as the phone shows it."""
+
+    purpose: str
+    kind: NoticeKind
+    text: str
+    sent_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    account: VneidAccount
+    needs_otp: bool  # a new phone: type the code shown on the old one
+    notice: OtpNotice | None = None
+
+
+def _account(row: Any) -> VneidAccount:
+    return VneidAccount(
+        owner=row.owner, cccd=row.cccd, status=row.status, phone=row.phone, level=row.level,
+        profile=Profile.from_dict(row.profile), device=row.device,
+        failed_logins=row.failed_logins or 0, failed_passcodes=row.failed_passcodes or 0,
+        locked_until=_when(row.locked_until), activated_at=_when(row.activated_at))
+
+
+def _ticket(row: Any) -> OtpTicket:
+    return OtpTicket(purpose=row.purpose, code_hash=row.code_hash,
+                     issued_at=datetime.fromisoformat(row.issued_at),
+                     expires_at=datetime.fromisoformat(row.expires_at), failed=row.failed or 0,
+                     status=OtpStatus(row.status))
+
+
+class VneidDesk:
+    """The VNeID app's back end for one sandbox (``box.vneid``)."""
+
+    def __init__(self, box: Sandbox, *, rules: VneidRules | None = None, seed: str | None = None,
+                 catalogue: Catalogue | None = None):
+        self.box = box
+        self.rules = rules or rules_.rules()
+        # Deterministic codes when a seed is given (tests, demos); unpredictable otherwise.
+        self.seed = seed or os.environ.get(SEED_ENV) or secrets.token_hex(16)
+        self.catalogue = catalogue or world.catalogue()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _number(cccd: object) -> str:
+        return validate_cccd(cccd).number
+
+    @staticmethod
+    def _device(device: object) -> str:
+        if not isinstance(device, str) or not device.strip() or len(device) > 64:
+            raise InvalidInput(_("{label} phải là tên ngắn (1–64 ký tự), nhận được {value!r}")
+                               .format(label=rules_.field_label("thiet_bi"), value=device),
+                               field="thiet_bi", value=device)
+        return device.strip()
+
+    def _refuse(self, action: str, cccd: str | None, error: KnsError, **payload: Any) -> KnsError:
+        """Log a refused step in its own transaction and hand back the error to raise."""
+        self.box.record(action, cccd, field=error.field, message=error.message, **payload)
+        return error
+
+    def _checked(self, action: str, cccd: str | None, check: Any, *args: Any,
+                 **kwargs: Any) -> Any:
+        """Run an input check; a mistake is logged as ``action`` before it is raised."""
+        try:
+            return check(*args, **kwargs)
+        except KnsError as error:
+            raise self._refuse(action, cccd, error) from None
+
+    def _row(self, conn: Connection, cccd: str, *, owner: str | None = None) -> Any:
+        table = schema.vneid_accounts
+        return conn.execute(select(table).where(table.c.owner == (owner or self.box.actor),
+                                                table.c.cccd == cccd)).first()
+
+    def _not_activated(self, cccd: str) -> MissingEntry:
+        return MissingEntry(_("Số {cccd} chưa kích hoạt tài khoản định danh điện tử trên điện "
+                              "thoại này. Hãy chọn «Kích hoạt tài khoản».").format(cccd=cccd),
+                            field="cccd", value=cccd)
+
+    def _active_row(self, cccd: str, action: str) -> tuple[Any, datetime]:
+        """The active account row and the simulated time; a missing account is logged."""
+        # Read first, log after: a refusal writes, and SQLite allows one writer at a time.
+        with self.box.engine.connect() as conn:
+            row = self._row(conn, cccd)
+            now = self.box._now(conn)
+        if row is None or row.status != ACTIVE:
+            raise self._refuse(action, cccd, self._not_activated(cccd), reason="not_activated")
+        return row, now
+
+    def _notify(self, conn: Connection, cccd: str, kind: NoticeKind, title: str, text: str, *,
+                owner: str | None = "") -> None:
+        conn.execute(insert(schema.vneid_notifications).values(
+            owner=self.box.actor if owner == "" else owner, cccd=cccd,
+            at_sim=_iso(self.box._now(conn)), kind=kind.value, title=title, text=text))
+
+    def _enrolled_level(self, conn: Connection, cccd: str) -> int:
+        table = schema.vneid_enrolments
+        level = conn.execute(select(table.c.level).where(table.c.cccd == cccd)).scalar()
+        return level or 1
+
+    def _send_otp(self, conn: Connection, cccd: str, purpose: str, device: str) -> OtpNotice:
+        """Replace any unused code of this purpose, issue a new one and deliver it."""
+        box, table = self.box, schema.vneid_otps
+        now = box._now(conn)
+        conn.execute(update(table).where(
+            table.c.owner == box.actor, table.c.cccd == cccd, table.c.purpose == purpose,
+            table.c.status.in_([OtpStatus.SENT.value, OtpStatus.VERIFIED.value]))
+            .values(status=OtpStatus.REPLACED.value))
+        counter = box._next_in_sequence(conn, "vneid:otp")
+        code = rules_.otp_code(self.seed, counter, self.rules.otp_digits)
+        ticket = rules_.issue_otp(purpose, code, now, self.rules)
+        conn.execute(insert(table).values(
+            owner=box.actor, cccd=cccd, purpose=purpose, device=device,
+            code_hash=ticket.code_hash, issued_at=_iso(ticket.issued_at),
+            expires_at=_iso(ticket.expires_at), failed=0, status=OtpStatus.SENT.value))
+        if purpose == "activate":
+            kind, title = NoticeKind.SMS, _("Tin nhắn")
+            text = self.rules.text("sms_activation", code=code)
+        else:
+            kind, title = NoticeKind.APP, _("Thông báo trên điện thoại cũ")
+            text = self.rules.text("app_new_device", code=code)
+        self._notify(conn, cccd, kind, title, text)
+        box._append(conn, "vneid.otp_sent", cccd, {
+            "purpose": purpose, "device": device, "channel": kind.value,
+            "expires_at": _iso(ticket.expires_at)})
+        return OtpNotice(purpose, kind, text, ticket.issued_at, ticket.expires_at)
+
+    def _latest_ticket(self, conn: Connection, cccd: str, purpose: str) -> Any:
+        table = schema.vneid_otps
+        return conn.execute(select(table).where(
+            table.c.owner == self.box.actor, table.c.cccd == cccd, table.c.purpose == purpose)
+            .order_by(table.c.id.desc()).limit(1)).first()
+
+    def _check_code(self, cccd: str, code: object, purpose: str,
+                    device: str | None = None) -> Any:
+        """Check a typed code against the latest ticket; returns the ticket row when right."""
+        box, table = self.box, schema.vneid_otps
+        with box.engine.connect() as conn:
+            row = self._latest_ticket(conn, cccd, purpose)
+        if row is None or (device is not None and row.device != device):
+            raise self._refuse("vneid.otp_failed", cccd, InvalidInput(
+                _("Chưa có {label} nào được gửi cho bước này; hãy bấm «Gửi yêu cầu» trước.")
+                .format(label=rules_.field_label("ma_otp")), field="ma_otp"),
+                purpose=purpose, reason="none_sent")
+        try:
+            with box.transaction() as conn:
+                check = rules_.check_otp(_ticket(row), code, box._now(conn), self.rules)
+                conn.execute(update(table).where(table.c.id == row.id).values(
+                    failed=check.ticket.failed, status=check.ticket.status.value))
+                left = self.rules.limit("otp_max_attempts") - check.ticket.failed
+                box._append(conn, "vneid.otp_verified" if check.ok else "vneid.otp_failed",
+                            cccd, {"purpose": purpose, "reason": check.reason,
+                                   "failed": check.ticket.failed, "left": max(left, 0)})
+        except InvalidInput as error:  # badly formed: costs no try
+            raise self._refuse("vneid.otp_failed", cccd, error, purpose=purpose,
+                               reason="format") from None
+        if not check.ok:
+            raise InvalidInput(check.message, field="ma_otp", value=code)
+        return row
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def account(self, cccd: object, *, owner: str | None = None) -> VneidAccount:
+        number = self._number(cccd)
+        with self.box.engine.connect() as conn:
+            row = self._row(conn, number, owner=owner)
+        if row is None:
+            raise self._not_activated(number)
+        return _account(row)
+
+    def accounts(self, owner: str | None = None, *, active_only: bool = True
+                 ) -> list[VneidAccount]:
+        """Accounts of ``owner`` (default: this actor), most recently activated first."""
+        table = schema.vneid_accounts
+        query = select(table).where(table.c.owner == (owner or self.box.actor))
+        if active_only:
+            query = query.where(table.c.status == ACTIVE)
+        with self.box.engine.connect() as conn:
+            found = [_account(row) for row in conn.execute(query)]
+        return sorted(found, key=lambda a: (a.activated_at or datetime.min, a.cccd),
+                      reverse=True)
+
+    def enrolment_level(self, cccd: object) -> int:
+        """2 when the police enrolled the number's biometrics, else 1."""
+        with self.box.engine.connect() as conn:
+            return self._enrolled_level(conn, self._number(cccd))
+
+    # -- activation ------------------------------------------------------------------------
+
+    def request_activation(self, cccd: object, phone: object, *,
+                           device: str = DEFAULT_DEVICE) -> OtpNotice:
+        """Step 1: check the number and phone, then send the activation code by SMS."""
+        number = self._checked("vneid.activation_refused", None, self._number, cccd)
+        phone_number = self._checked("vneid.activation_refused", number, normalize_phone, phone)
+        device = self._device(device)
+        box = self.box
+        profile = self._checked("vneid.activation_refused", number, rules_.profile_for, number,
+                                seed=self.rules.persona_seed, today=box.now().date())
+        if profile.phone and profile.phone != phone_number:
+            raise self._refuse("vneid.activation_refused", number, InvalidInput(
+                _("{label} {phone} không phải số đã đăng ký cho số định danh {cccd}; số đã "
+                  "đăng ký có đuôi ...{tail}. Hãy nhập đúng số điện thoại chính chủ đã đăng "
+                  "ký.").format(label=rules_.field_label("so_dien_thoai"), phone=phone_number,
+                                cccd=number, tail=profile.phone[-3:]),
+                field="so_dien_thoai", value=phone), reason="phone_mismatch")
+        with box.engine.connect() as conn:
+            existing = self._row(conn, number)
+        if existing is not None and existing.status == ACTIVE:
+            raise self._refuse("vneid.activation_refused", number, InvalidInput(
+                self.rules.text("already_activated"), field="cccd", value=number),
+                reason="already_active")
+        table = schema.vneid_accounts
+        with box.transaction() as conn:
+            values = {"status": PENDING, "phone": phone_number,
+                      "level": self._enrolled_level(conn, number),
+                      "profile": profile.to_dict(), "device": None, "failed_logins": 0,
+                      "failed_passcodes": 0, "locked_until": None}
+            if existing is None:
+                conn.execute(insert(table).values(owner=box.actor, cccd=number, **values))
+            else:
+                conn.execute(update(table).where(table.c.owner == box.actor,
+                                                 table.c.cccd == number).values(**values))
+            box._append(conn, "vneid.activation_requested", number, {
+                "phone": phone_number, "device": device, "persona": profile.persona_id})
+            return self._send_otp(conn, number, "activate", device)
+
+    def resend_activation_code(self, cccd: object, *, device: str = DEFAULT_DEVICE) -> OtpNotice:
+        """A fresh activation code (after expiry or too many wrong tries)."""
+        number = self._number(cccd)
+        device = self._device(device)
+        with self.box.engine.connect() as conn:
+            row = self._row(conn, number)
+        if row is None or row.status != PENDING:
+            raise InvalidInput(_("Chưa có yêu cầu kích hoạt nào cho số {cccd}; hãy bấm «Gửi "
+                                 "yêu cầu» trước.").format(cccd=number), field="cccd",
+                               value=number)
+        with self.box.transaction() as conn:
+            return self._send_otp(conn, number, "activate", device)
+
+    def verify_activation_code(self, cccd: object, code: object) -> None:
+        """Step 2: the code from the SMS; wrong or expired codes raise, saying what to do."""
+        self._check_code(self._number(cccd), code, "activate")
+
+    def complete_activation(self, cccd: object, *, password: object, password_again: object,
+                            passcode: object, passcode_again: object,
+                            device: str = DEFAULT_DEVICE) -> VneidAccount:
+        """Step 3: set the password (login) and the passcode (services); level 1 or 2."""
+        number = self._number(cccd)
+        device = self._device(device)
+        action = "vneid.activation_refused"
+        secret = self._checked(action, number, rules_.check_password, password, self.rules)
+        self._checked(action, number, rules_.check_same, secret, password_again, "mat_khau",
+                      "nhap_lai_mat_khau")
+        code = self._checked(action, number, rules_.check_passcode, passcode, self.rules)
+        self._checked(action, number, rules_.check_same, code, passcode_again, "passcode",
+                      "nhap_lai_passcode")
+        password_hash = rules_.hash_secret(secret)
+        passcode_hash = rules_.hash_secret(code)
+        box, table = self.box, schema.vneid_accounts
+        with box.engine.connect() as conn:
+            row = self._row(conn, number)
+            ticket = self._latest_ticket(conn, number, "activate")
+        if row is None or row.status != PENDING:
+            raise InvalidInput(_("Chưa có yêu cầu kích hoạt nào cho số {cccd}; hãy bấm «Gửi "
+                                 "yêu cầu» trước.").format(cccd=number), field="cccd",
+                               value=number)
+        if ticket is None or ticket.status != OtpStatus.VERIFIED.value:
+            raise self._refuse(action, number, InvalidInput(
+                _("Chưa xác thực {label}: hãy nhập mã trong tin nhắn trước khi đặt mật khẩu.")
+                .format(label=rules_.field_label("ma_otp")), field="ma_otp"),
+                reason="otp_not_verified")
+        with box.transaction() as conn:
+            now = box._now(conn)
+            level = max(row.level, self._enrolled_level(conn, number))
+            conn.execute(update(table).where(table.c.owner == box.actor, table.c.cccd == number)
+                         .values(status=ACTIVE, level=level, password_hash=password_hash,
+                                 passcode_hash=passcode_hash, device=device,
+                                 activated_at=_iso(now), failed_logins=0, failed_passcodes=0,
+                                 locked_until=None))
+            conn.execute(update(schema.vneid_otps).where(schema.vneid_otps.c.id == ticket.id)
+                         .values(status=OtpStatus.USED.value))
+            self._notify(conn, number, NoticeKind.SYSTEM, _("Kích hoạt thành công"),
+                         self.rules.text("activated", level=level))
+            for warning in self.rules.scam_warnings:
+                self._notify(conn, number, NoticeKind.WARNING, warning.title, warning.text)
+            box._append(conn, "vneid.activated", number, {
+                "level": level, "device": device, "phone": row.phone,
+                "persona": row.profile.get("persona_id")})
+        return self.account(number)
+
+    # -- login -----------------------------------------------------------------------------
+
+    def _lock_state(self, row: Any, now: datetime, counter: str) -> tuple[int, bool]:
+        """(wrong tries so far, locked now); an expired lock starts the count again."""
+        until = _when(row.locked_until)
+        if until is not None and now >= until:
+            return 0, False
+        return getattr(row, counter) or 0, rules_.is_locked(until, now)
+
+    def login(self, cccd: object, password: object, *,
+              device: str = DEFAULT_DEVICE) -> LoginResult:
+        """CCCD + password; a phone other than the account's gets a code on the old phone."""
+        number = self._checked("vneid.login_failed", None, self._number, cccd)
+        device = self._device(device)
+        if not isinstance(password, str) or not password:
+            raise self._refuse("vneid.login_failed", number, InvalidInput(
+                _("Chưa nhập {label}").format(label=rules_.field_label("mat_khau")),
+                field="mat_khau"), reason="empty")
+        box, table = self.box, schema.vneid_accounts
+        row, now = self._active_row(number, "vneid.login_failed")
+        failed, locked = self._lock_state(row, now, "failed_logins")
+        if locked:
+            raise self._refuse("vneid.login_failed", number, InvalidInput(
+                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                field="mat_khau"), reason="locked")
+        where = and_(table.c.owner == box.actor, table.c.cccd == number)
+        if not rules_.verify_secret(password, row.password_hash):
+            failure = rules_.after_wrong("mat_khau", failed, now, self.rules)
+            with box.transaction() as conn:
+                conn.execute(update(table).where(where).values(
+                    failed_logins=failure.failed,
+                    locked_until=None if failure.locked_until is None
+                    else _iso(failure.locked_until)))
+                box._append(conn, "vneid.login_failed", number, {
+                    "reason": "wrong_password", "failed": failure.failed, "device": device,
+                    "left": max(self.rules.limit("login_max_attempts") - failure.failed, 0)})
+                if failure.locked_until is not None:
+                    box._append(conn, "vneid.locked", number, {
+                        "reason": "password", "until": _iso(failure.locked_until)})
+            raise InvalidInput(failure.message, field="mat_khau")
+        with box.transaction() as conn:
+            conn.execute(update(table).where(where).values(failed_logins=0, locked_until=None))
+            if row.device == device:
+                box._append(conn, "vneid.login", number, {"device": device,
+                                                          "new_device": False})
+                notice = None
+            else:
+                box._append(conn, "vneid.new_device", number, {"device": device,
+                                                               "old_device": row.device})
+                notice = self._send_otp(conn, number, "new_device", device)
+        return LoginResult(self.account(number), notice is not None, notice)
+
+    def confirm_new_device(self, cccd: object, code: object, *,
+                           device: str = DEFAULT_DEVICE) -> VneidAccount:
+        """The code shown on the old phone; the new phone becomes the account's phone."""
+        number = self._number(cccd)
+        device = self._device(device)
+        ticket = self._check_code(number, code, "new_device", device)
+        box, table = self.box, schema.vneid_accounts
+        with box.transaction() as conn:
+            conn.execute(update(table).where(table.c.owner == box.actor, table.c.cccd == number)
+                         .values(device=device))
+            conn.execute(update(schema.vneid_otps).where(schema.vneid_otps.c.id == ticket.id)
+                         .values(status=OtpStatus.USED.value))
+            box._append(conn, "vneid.login", number, {"device": device, "new_device": True})
+        return self.account(number)
+
+    def resend_new_device_code(self, cccd: object, *, device: str = DEFAULT_DEVICE) -> OtpNotice:
+        number = self._number(cccd)
+        device = self._device(device)
+        row, _now = self._active_row(number, "vneid.otp_failed")
+        with self.box.engine.connect() as conn:
+            ticket = self._latest_ticket(conn, number, "new_device")
+        if ticket is None or ticket.device != device or row.device == device:
+            raise InvalidInput(_("Hãy đăng nhập bằng mật khẩu trên điện thoại này trước."),
+                               field="mat_khau")
+        with self.box.transaction() as conn:
+            return self._send_otp(conn, number, "new_device", device)
+
+    def logout(self, cccd: object) -> None:
+        self.box.record("vneid.logout", self._number(cccd))
+
+    # -- passcode --------------------------------------------------------------------------
+
+    def check_passcode(self, cccd: object, passcode: object, *, purpose: str) -> None:
+        """The passcode that opens a service (``purpose``: wallet, procedures...)."""
+        number = self._number(cccd)
+        action = "vneid.passcode_failed"
+        code = self._checked(action, number, rules_.check_passcode, passcode, self.rules)
+        box, table = self.box, schema.vneid_accounts
+        row, now = self._active_row(number, action)
+        failed, locked = self._lock_state(row, now, "failed_passcodes")
+        if locked:
+            raise self._refuse(action, number, InvalidInput(
+                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                field="passcode"), reason="locked", purpose=purpose)
+        where = and_(table.c.owner == box.actor, table.c.cccd == number)
+        if not rules_.verify_secret(code, row.passcode_hash):
+            failure = rules_.after_wrong("passcode", failed, now, self.rules)
+            with box.transaction() as conn:
+                conn.execute(update(table).where(where).values(
+                    failed_passcodes=failure.failed,
+                    locked_until=None if failure.locked_until is None
+                    else _iso(failure.locked_until)))
+                box._append(conn, action, number, {
+                    "reason": "wrong_passcode", "failed": failure.failed, "purpose": purpose,
+                    "left": max(self.rules.limit("passcode_max_attempts") - failure.failed, 0)})
+                if failure.locked_until is not None:
+                    box._append(conn, "vneid.locked", number, {
+                        "reason": "passcode", "until": _iso(failure.locked_until)})
+            raise InvalidInput(failure.message, field="passcode")
+        with box.transaction() as conn:
+            conn.execute(update(table).where(where).values(failed_passcodes=0))
+            box._append(conn, "vneid.passcode_ok", number, {"purpose": purpose})
+
+    # -- level 2 ---------------------------------------------------------------------------
+
+    def upgrade_level2(self, cccd: object) -> int:
+        """Record biometric enrolment at the police (official or trainer); every account with
+        this number becomes level 2. Returns how many accounts changed."""
+        box = self.box
+        if box.role not in LEVEL2_ROLES:
+            raise InvalidInput(_("Chỉ cán bộ hoặc giảng viên (đóng vai công an) mới ghi nhận "
+                                 "được định danh mức 2; vai hiện tại: {role}").format(
+                                     role=box.role), field="role", value=box.role)
+        number = self._number(cccd)
+        profile = rules_.profile_for(number, seed=self.rules.persona_seed,
+                                     today=box.now().date())
+        accounts, enrolments = schema.vneid_accounts, schema.vneid_enrolments
+        with box.transaction() as conn:
+            now = _iso(box._now(conn))
+            if conn.execute(select(enrolments.c.cccd).where(enrolments.c.cccd == number)).first():
+                conn.execute(update(enrolments).where(enrolments.c.cccd == number)
+                             .values(level=2, at_sim=now, by=box.actor))
+            else:
+                conn.execute(insert(enrolments).values(cccd=number, level=2, at_sim=now,
+                                                       by=box.actor))
+            changed = conn.execute(update(accounts).where(accounts.c.cccd == number,
+                                                          accounts.c.level < 2)
+                                   .values(level=2)).rowcount
+            active = conn.execute(select(accounts.c.owner).where(
+                accounts.c.cccd == number, accounts.c.status == ACTIVE)).first()
+            if active:
+                self._notify(conn, number, NoticeKind.SYSTEM, level_title(),
+                             self.rules.text("level2_upgraded"), owner=None)
+            else:
+                name = unidecode(profile.full_name)
+                self._notify(conn, number, NoticeKind.SMS, _("Tin nhắn"),
+                             self.rules.text("level2_approved", name=name), owner=None)
+            box._append(conn, "vneid.level2", number, {"accounts": changed,
+                                                       "persona": profile.persona_id})
+        return changed
+
+    # -- procedures ------------------------------------------------------------------------
+
+    def procedures(self) -> tuple[Procedure, ...]:
+        return rules_.vneid_procedures(self.catalogue)
+
+    def check_procedure(self, cccd: object, procedure_code: str) -> Procedure:
+        """The procedure if this account may submit it on VNeID; a refusal (level too low,
+        not on VNeID, account locked) is logged and raised in the app's words."""
+        number = self._number(cccd)
+        action = "vneid.procedure_refused"
+        row, now = self._active_row(number, action)
+        if rules_.is_locked(_when(row.locked_until), now):
+            raise self._refuse(action, number, InvalidInput(
+                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                field="tai_khoan_vneid"), reason="locked", procedure=procedure_code)
+        procedure = self._checked(action, number, self.catalogue.__getitem__, procedure_code)
+        if "vneid" not in procedure.channels:
+            raise self._refuse(action, number, InvalidInput(
+                _("Thủ tục «{name}» chưa nộp được trên VNeID; hãy nộp trên Cổng Dịch vụ công "
+                  "hoặc tại Trung tâm.").format(name=procedure.name), field="thu_tuc",
+                value=procedure_code), reason="channel", procedure=procedure_code)
+        try:
+            rules_.check_level(procedure, row.level, self.rules)
+        except InvalidInput as error:
+            raise self._refuse(action, number, error, reason="level", procedure=procedure.code,
+                               level=row.level, needed=procedure.vneid_level) from None
+        return procedure
+
+    def submit(self, cccd: object, procedure_code: str, *, phone: object = None) -> Dossier:
+        """Hand a procedure over to the dossier desk: a draft with the account's data, then
+        submitted; refused in the app's words when the account's level is too low."""
+        procedure = self.check_procedure(cccd, procedure_code)
+        number = self._number(cccd)
+        action = "vneid.procedure_refused"
+        box = self.box
+        with box.engine.connect() as conn:
+            row = self._row(conn, number)
+        contact = self._checked(action, number, normalize_phone,
+                                row.phone if phone is None else phone)
+        profile = Profile.from_dict(row.profile)
+        applicant = {"ho_ten": profile.full_name, "cccd": number, "so_dien_thoai": contact,
+                     "ngay_sinh": format_date(profile.birth_date),
+                     "gioi_tinh": profile.gender.value, "dia_chi": profile.address}
+        dossier = box.dossiers.create(procedure.code, applicant, channel="vneid",
+                                      vneid_level=row.level, form={"nguon": "vneid"})
+        dossier = box.dossiers.submit(dossier.code)
+        box.record("vneid.dossier_submitted", number, procedure=procedure.code,
+                   dossier=dossier.code, level=row.level)
+        return dossier
+
+    def dossiers(self, cccd: object) -> list[Dossier]:
+        """This actor's dossiers whose applicant is the holder of ``cccd``."""
+        number = self._number(cccd)
+        return [d for d in self.box.dossiers.list(owner=self.box.actor)
+                if d.applicant.get("cccd") == number]
+
+    # -- wallet and notifications ----------------------------------------------------------
+
+    def wallet(self, cccd: object) -> tuple[WalletCard, ...]:
+        """The document wallet of an active account (and a log line saying it was opened)."""
+        account = self.account(cccd)
+        if not account.active:
+            raise self._not_activated(account.cccd)
+        if account.level < self.rules.limit("wallet_min_level"):
+            raise self._refuse("vneid.wallet_refused", account.cccd, InvalidInput(
+                self.rules.text("wallet_needs_level2", level=account.level),
+                field="muc_dinh_danh", value=account.level), level=account.level)
+        cards = rules_.wallet_cards(account.profile, self.rules, self.box.now().date())
+        self.box.record("vneid.wallet_viewed", account.cccd, cards=[c.kind for c in cards])
+        return cards
+
+    def notifications(self, cccd: object) -> list[Notice]:
+        """SMS, in-app messages, warnings and dossier status changes, newest first."""
+        number = self._number(cccd)
+        table = schema.vneid_notifications
+        with self.box.engine.connect() as conn:
+            rows = conn.execute(select(table).where(
+                table.c.cccd == number,
+                or_(table.c.owner == self.box.actor, table.c.owner.is_(None)))).all()
+        stored = [Notice(datetime.fromisoformat(r.at_sim), NoticeKind(r.kind), r.title, r.text,
+                         order=r.id) for r in rows]
+        derived = rules_.dossier_notices(self.dossiers(number), self.catalogue)
+        return rules_.newest_first(stored + derived)
+
+
+def level_title() -> str:
+    return _("Đã nâng lên định danh mức 2")
