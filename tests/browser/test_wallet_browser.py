@@ -1,0 +1,215 @@
+"""The wallet and trader apps in a real browser through Voila: a dossier fee paid with the
+bank app, the page reloaded, and a stall's sign downloaded, scanned from a photo and
+reconciled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from browser_helpers import VoilaServer, browser_page, screenshot
+
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
+
+PERSON, TRADER, CUSTOMER = "chi-hoa", "chi-lan", "anh-minh"
+PIN = "246802"
+PHONE = {"width": 480, "height": 1000}
+TALL = {"width": 480, "height": 1600}  # the trader's tabs are long: keep them in one shot
+LONG = 60_000
+SHUTDOWN = "/voila/api/shutdown/"
+FORBIDDEN = "the server responded with a status of 403 (Forbidden)"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A store frozen at Monday 08:00 with one dossier of PERSON waiting for its 7.000 ₫ fee."""
+    from kynangso.sandbox.store import Sandbox
+
+    store = tmp_path_factory.mktemp("wallet") / "sandbox.sqlite"
+    with Sandbox.open(store, actor=PERSON, role="resident", start=datetime(2025, 11, 10, 8, 0),
+                      clock_running=False) as box:
+        code = box.dossiers.create("tam-tru", {"ho_ten": "Lê Thị Hoa",
+                                               "cccd": "038190999003"}).code
+        box.dossiers.submit(code)
+    with VoilaServer(store) as server:
+        yield server, store, code
+
+
+def reopen(store, actor=PERSON):
+    from kynangso.sandbox.store import Sandbox
+
+    return Sandbox.open(store, actor=actor, role="resident")
+
+
+def watch(page, rec) -> None:
+    """Record a second page (browser_page records the first) into the same recorder."""
+    page.on("request", lambda r: rec.requests.append(r.url))
+    page.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error"
+            else None)
+    page.on("pageerror", lambda e: rec.page_errors.append(str(e)))
+
+
+def refusals(page) -> list[str]:
+    """URLs the server refused while ``page`` was open."""
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(r.url) if r.status >= 400 else None)
+    return refused
+
+
+def assert_clean_after_reload(rec, refused: list[str]) -> None:
+    """No request left the machine and nothing failed, except one known refusal: on unload
+    Voila's page posts a beacon to shut its old kernel down, and the server refuses it (403)
+    because a pre-heated page never got an _xsrf cookie. The idle kernel is culled anyway."""
+    assert rec.outside() == [] and rec.page_errors == []
+    assert all(SHUTDOWN in url for url in refused), refused
+    assert all(FORBIDDEN in error for error in rec.console_errors), rec.console_errors
+    assert len(rec.console_errors) <= 1
+
+
+def open_account(page, name: str) -> None:
+    page.get_by_label("Tên chủ tài khoản").fill(name)
+    page.get_by_label("Chọn mã PIN tập dượt (6 số)").fill(PIN)
+    page.get_by_label("Nhập lại mã PIN").fill(PIN)
+    page.get_by_role("button", name="Mở tài khoản tập dượt").click()
+    page.get_by_text("Đã mở tài khoản tập dượt").wait_for()
+
+
+def test_paying_a_dossier_fee_with_the_bank_app(world):
+    server, store, code = world
+    with browser_page(PHONE) as (page, rec):
+        page.goto(server.url("wallet", f"nguoi={PERSON}&ma={code}"), timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.get_by_text(f"Hồ sơ {code} (Đăng ký tạm trú) đang chờ nộp lệ phí").wait_for()
+        screenshot(page, "wallet-home")
+        page.get_by_role("button", name="Ngân hàng số Tập Dượt (mô phỏng)").click()
+        page.get_by_text("Mã PIN bạn chọn ở đây chỉ để tập luyện").wait_for()
+        screenshot(page, "wallet-open-account")
+        open_account(page, "Lê Thị Hoa")
+        page.get_by_role("button", name="Quét QR").click()
+        assert code in page.get_by_label("Mã QR", exact=True).locator("option:checked").inner_text()
+        screenshot(page, "wallet-scan")
+        page.get_by_role("button", name="Quét QR").click()
+        page.get_by_text("Bước 2/5 — Kiểm tra người nhận").wait_for()
+        assert "Phường Trúc Lâm - thu phí (tập dượt)" in page.locator(".kns-wallet-review") \
+            .inner_text()
+        screenshot(page, "wallet-review")
+        page.get_by_role("button", name="Tiếp tục").click()
+        page.get_by_text("Bước 3/5 — Xác nhận giao dịch").wait_for()
+        screenshot(page, "wallet-confirm")
+        page.get_by_role("button", name="Xác nhận").click()
+        page.get_by_label("Mã PIN Smart OTP (6 số)").fill("000000")
+        page.get_by_role("button", name="Xác thực").click()
+        page.get_by_text("Mã PIN không đúng. Còn 4 lần thử.").wait_for()
+        page.get_by_label("Mã PIN Smart OTP (6 số)").fill(PIN)
+        page.get_by_role("button", name="Xác thực").dblclick()  # an impatient double tap
+        page.locator(".kns-wallet-reference").first.wait_for()
+        page.get_by_text(f"Đã nộp lệ phí hồ sơ {code}.").or_(
+            page.get_by_text("không bị trừ tiền thêm")).wait_for()
+        reference = page.locator(".kns-wallet-reference").first.inner_text()
+        screenshot(page, "wallet-receipt")
+        assert rec.outside() == []
+        assert rec.console_errors == [] and rec.page_errors == []
+    with reopen(store) as box:
+        assert box.dossiers.get(code).fee_paid
+        [payment] = box.wallets.payments()
+        assert (payment.reference, payment.amount, payment.dossier_code) == (reference, 7_000,
+                                                                             code)
+
+
+def test_a_reload_shows_the_fee_paid_and_the_history(world):
+    server, store, code = world
+    with reopen(store) as box:
+        [payment] = box.wallets.payments()
+    with browser_page(PHONE) as (page, rec):
+        refused = refusals(page)
+        page.goto(server.url("wallet", f"nguoi={PERSON}&ma={code}"), timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.reload(timeout=LONG)
+        note = page.locator(".kns-wallet-feepaid")
+        note.wait_for(timeout=LONG)
+        assert "đã nộp lệ phí 7.000" in note.inner_text()
+        assert payment.reference in note.inner_text()
+        page.get_by_role("button", name="Ngân hàng số Tập Dượt (mô phỏng)").click()
+        page.get_by_text("1.993.000").wait_for()
+        page.get_by_role("button", name="Lịch sử giao dịch").click()
+        page.locator(".kns-wallet-history").wait_for()
+        assert payment.reference in page.locator(".kns-wallet-history").inner_text()
+        screenshot(page, "wallet-history")
+        assert_clean_after_reload(rec, refused)
+
+
+def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(world, tmp_path):
+    server, store, _code = world
+    with browser_page(TALL) as (page, rec):
+        refused = refusals(page)
+        page.goto(server.url("trader", f"nguoi={TRADER}"), timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.get_by_label("Tên cửa hàng").fill("Tạp hoá Lan")
+        page.get_by_label("Tên chủ tài khoản").fill("Nguyễn Thị Lan")
+        page.get_by_label("Chọn mã PIN tập dượt (6 số)").fill("135790")
+        page.get_by_label("Nhập lại mã PIN").fill("135790")
+        page.get_by_role("button", name="Tạo mã QR của quầy").click()
+        page.get_by_text("Đã tạo mã QR cho quầy «Tạp hoá Lan»").wait_for()
+        page.get_by_role("button", name="Chuẩn bị biển QR để in").click()
+        page.locator("a.kns-sign-pdf").wait_for()
+        screenshot(page, "trader-stall")
+        assert page.locator("a.kns-sign-pdf").get_attribute("href").startswith(
+            "data:application/pdf;base64,")
+        with page.expect_download() as download:
+            page.locator("a.kns-sign-png").click()
+        sign = tmp_path / download.value.suggested_filename
+        download.value.save_as(sign)
+        assert sign.name == "bien-qr-tap-hoa-lan-a6.png"
+        assert sign.read_bytes()[:4] == b"\x89PNG"
+
+        # A customer photographs the sign with ZaloPay and pays 20.000 ₫.
+        customer = page.context.new_page()
+        watch(customer, rec)
+        customer.goto(server.url("wallet", f"nguoi={CUSTOMER}"), timeout=LONG)
+        customer.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        customer.get_by_role("button", name="ZaloPay (mô phỏng)").click()
+        open_account(customer, "Phạm Văn Minh")
+        customer.get_by_role("button", name="Quét mã").click()
+        with customer.expect_file_chooser() as chooser:
+            customer.get_by_role("button", name="Tải ảnh QR").click()
+        chooser.value.set_files(sign)
+        customer.get_by_text("Bước 2/6 — Thông tin người nhận").wait_for(timeout=LONG)
+        assert "Nguyễn Thị Lan" in customer.locator(".kns-wallet-review").inner_text()
+        customer.get_by_role("button", name="Tiếp tục").click()
+        customer.get_by_label("Số tiền").fill("20.000")
+        customer.get_by_role("button", name="Tiếp tục").click()
+        customer.get_by_role("button", name="Thanh toán").click()
+        customer.get_by_label("Mật khẩu thanh toán (6 số)").fill(PIN)
+        customer.get_by_role("button", name="Xác nhận").click()
+        customer.get_by_text("Đã chuyển 20.000").wait_for()
+        screenshot(customer, "wallet-stall-receipt")
+        customer.close()
+
+        page.get_by_role("tab", name="Tiền nhận").click()
+        page.get_by_text("1 khoản, tổng 20.000").wait_for()
+        page.locator(".kns-takings").wait_for()
+        assert "Phạm Văn Minh" in page.locator(".kns-takings").inner_text()
+        screenshot(page, "trader-takings")
+        page.get_by_role("tab", name="Đối chiếu").click()
+        page.get_by_label("Giờ bán").fill("08:00")
+        page.get_by_label("Số tiền").fill("20.000")
+        page.get_by_role("button", name="Ghi vào sổ").click()
+        page.get_by_text("Đã ghi dòng 1").wait_for()
+        page.get_by_role("button", name="Đối chiếu sổ với tiền nhận").click()
+        page.get_by_text("Sổ bán hàng khớp với tiền nhận.").first.wait_for()
+        assert "Khớp: 1 khoản" in page.locator(".kns-reconcile").inner_text()
+        screenshot(page, "trader-reconciled")
+
+        page.reload(timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.get_by_text("Tạp hoá Lan").first.wait_for()
+        page.get_by_role("tab", name="Đối chiếu").click()
+        page.locator(".kns-sales-book").wait_for()
+        assert "20.000" in page.locator(".kns-sales-book").inner_text()
+        assert_clean_after_reload(rec, refused)
+    with reopen(store, TRADER) as box:
+        from kynangso.ui.wallet import stalls
+
+        [stall] = stalls(box, owner=TRADER)
+        assert [p.amount for p in box.wallets.incoming(stall.account)] == [20_000]

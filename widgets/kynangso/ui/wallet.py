@@ -1,0 +1,990 @@
+"""The payer apps (bank app, ZaloPay, Viettel Money, all simulated) and the trader's stall.
+
+Wording and the order of steps come from ``data/wallets.yaml``; every rule (PIN, amount,
+payment, a dossier's fee) from ``domain/wallets.py`` and ``box.wallets``; the stall's code,
+sign, takings and reconciliation from ``domain/trader.py``. The screens only lead a trainee
+through those rules and log each step, so a grader reads what was really done.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as W
+
+from ..domain import trader
+from ..domain import wallets as rules
+from ..domain.dossier import Dossier, State
+from ..domain.money import format_vnd
+from ..domain.vietqr import MAX_BILL, MAX_PURPOSE, VietQR, encode
+from ..domain.wallets import Account, PaymentRequest, Receipt, WalletApp
+from ..errors import InvalidInput, KnsError
+from ..i18n import _
+from ..sandbox import world
+from .base import Screen, esc, table
+from .session import open_box
+
+PRACTICE_BALANCE = 2_000_000  # what a new practice account starts with
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is a few MB
+COLLECTOR_OWNER = "thu-phi-phuong"  # owner of the ward's fee account in the store
+CLOSED_STATES = (State.REJECTED, State.WITHDRAWN)
+
+CSS = """
+<style>
+.kns-wallet-step { font-weight: 700; color: var(--kns-accent); margin: 4px 0 2px 0; }
+.kns-wallet-steptext { line-height: 1.45; margin-bottom: 6px; }
+.kns-wallet-app { font-weight: 700; font-size: 1.1em; }
+.kns-wallet-balance { font-size: 1.5em; font-weight: 800; color: var(--kns-accent); }
+.kns-wallet-warn { background: #fff4ce; border-left: 5px solid #9a5b00; padding: 6px 10px;
+  border-radius: 4px; margin: 6px 0; }
+.kns-wallet-row { display: flex; justify-content: space-between; gap: 8px;
+  border-bottom: 1px dotted #c8c8c8; padding: 3px 0; }
+.kns-wallet-row span:first-child { color: #5a5a5a; }
+.kns-wallet-row span:last-child { font-weight: 600; text-align: right; }
+.kns-wallet-receipt { background: #f3faf5; border-color: #137333; }
+.kns-wallet-ok { color: #137333; font-weight: 800; font-size: 1.2em; }
+.kns-root .kns-table.kns-small { font-size: 0.85em; }
+.kns-root .kns-table.kns-small th, .kns-root .kns-table.kns-small td { padding: 3px 4px; }
+.kns-wallet-download a { display: inline-block; margin: 4px 8px 4px 0; padding: 8px 12px;
+  border: 1px solid var(--kns-accent); border-radius: 6px; color: var(--kns-accent);
+  font-weight: 600; text-decoration: none; }
+.kns-contrast .kns-wallet-warn, .kns-contrast .kns-wallet-receipt { background: #000;
+  color: #fff; }
+.kns-contrast .kns-wallet-row span:first-child { color: #e0e0e0; }
+.kns-app-wallet .widget-html-content, .kns-app-trader .widget-html-content { line-height: 1.45; }
+.kns-stack.widget-inline-hbox { flex-direction: column; align-items: stretch; height: auto; }
+.kns-stack.widget-inline-hbox .widget-label { width: auto !important; max-width: 100%;
+  height: auto; text-align: left; margin: 6px 0 3px 0; line-height: 1.3; }
+.kns-stack.widget-inline-hbox input, .kns-stack.widget-inline-hbox select,
+.kns-stack.widget-inline-hbox textarea { flex: 0 0 auto; width: 100%; box-sizing: border-box;
+  height: 36px; }
+.kns-stack.widget-inline-hbox textarea { height: 72px; }
+</style>
+"""
+
+
+# --- the page's query string, safe with Voila's pre-heated kernels --------------------------
+
+def page_query() -> dict[str, str]:
+    """``?nguoi=...&ma=...`` of the page that opened this kernel.
+
+    A pre-heated Voila kernel runs the notebook before anyone asks for the page, when the
+    query is still empty: wait here for the real request first (Voila's own helper). Voila
+    sends the request once per kernel, so the kernel then stops counting as pre-heated and a
+    second reader (``open_box``) does not wait for a request that never comes.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        try:
+            from voila.utils import wait_for_request
+        except ImportError:  # not served by Voila
+            pass
+        else:
+            wait_for_request()
+        os.environ["VOILA_PREHEAT"] = "False"
+    parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
+    return {key: values[-1] for key, values in parsed.items() if values}
+
+
+# --- QR codes other apps in the store show --------------------------------------------------
+
+
+def collection_name() -> str:
+    """The ward's fee account holder, named as the portal names it (ui/portal.py), so both
+    apps find the same account."""
+    ward = world.locality().ward_title
+    return f"{ward[:1].upper()}{ward[1:]} - thu phí (tập dượt)"
+
+
+def collection_account(box: Any) -> Account:
+    """The ward's fee account at the training bank; opened by the system when missing."""
+    name = collection_name()
+    for account in box.wallets.accounts():
+        if account.holder_name == name:
+            return account
+    system = box.as_actor(COLLECTOR_OWNER, "system")
+    # Nobody pays from this account: its PIN is random and never shown.
+    return system.wallets.open_account("ngan-hang", name, balance=0,
+                                       pin=f"{secrets.randbelow(10 ** 6):06d}",
+                                       owner=COLLECTOR_OWNER)
+
+
+def fee_payload(box: Any, dossier: Dossier) -> str:
+    """The dynamic code that pays ``dossier``'s fee: the one the portal showed if it logged
+    one, else the same kind of code built here (training bank, the fee, the code in the
+    purpose and the bill number)."""
+    for event in reversed(box.events(subject=dossier.code)):
+        shown = event.payload.get("payload") if isinstance(event.payload, dict) else None
+        if not (isinstance(shown, str) and shown.startswith("000201")):
+            continue
+        try:
+            request = rules.payment_request(shown, box.wallets.banks)
+        except InvalidInput:
+            continue
+        if request.amount == dossier.fee_amount and request.dossier_code == dossier.code:
+            return request.payload
+    account = collection_account(box)
+    purpose = f"LP {dossier.code}"
+    return encode(VietQR(account.bank_bin, account.number, amount=dossier.fee_amount,
+                         bill_number=dossier.code if len(dossier.code) <= MAX_BILL else None,
+                         purpose=purpose if len(purpose) <= MAX_PURPOSE else dossier.code)
+                  ).payload
+
+
+def pending_fees(box: Any) -> list[Dossier]:
+    """This person's dossiers with a fee still to pay."""
+    return [d for d in box.dossiers.list(owner=box.actor)
+            if d.fee_amount and not d.fee_paid and d.state not in CLOSED_STATES]
+
+
+@dataclass(frozen=True)
+class Stall:
+    """A trader's stall code, as the trader screen logged it."""
+
+    account: str
+    name: str
+    payload: str
+    owner: str
+
+
+def stalls(box: Any, owner: str | None = None) -> list[Stall]:
+    """The latest code of every stall (or of ``owner``'s stalls), the last one set last."""
+    found: dict[str, Stall] = {}
+    for event in box.events(action="trader.stall_created", actor=owner):
+        data = event.payload
+        values = [data.get(key) if isinstance(data, dict) else None
+                  for key in ("account", "name", "payload")]
+        if not all(isinstance(v, str) and v for v in values):
+            continue  # not written by this screen: nothing to offer
+        found.pop(values[0], None)
+        found[values[0]] = Stall(*values, owner=event.actor)
+    return list(found.values())
+
+
+def procedure_name(box: Any, code: str) -> str:
+    catalogue = box.dossiers.catalogue
+    return catalogue[code].name if code in catalogue else code
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    return "".join(f'<div class="kns-wallet-row"><span>{esc(k)}</span><span>{esc(v)}</span>'
+                   "</div>" for k, v in pairs)
+
+
+def _stacked(children: tuple[W.Widget, ...]) -> tuple[W.Widget, ...]:
+    """Put every field's label above its box: a phone is too narrow for both on one line."""
+    def mark(widget: W.Widget) -> None:
+        if isinstance(widget, (W.Text, W.Password, W.Textarea, W.Dropdown)):
+            widget.add_class("kns-stack")
+        for child in getattr(widget, "children", ()):
+            mark(child)
+
+    for child in children:
+        mark(child)
+    return children
+
+
+def _data_url(kind: str, content: bytes) -> str:
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def _slug(text: str) -> str:
+    from unidecode import unidecode
+
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-") or "quay-hang"
+
+
+# --- the payer's app ------------------------------------------------------------------------
+
+
+class WalletScreen(Screen):
+    """Pick a payer app, open a practice account, pay a QR code, see receipts and history."""
+
+    title = "Ứng dụng thanh toán (mô phỏng)"
+    frame = "phone"
+    screen_id = "wallet"
+
+    def __init__(self, box: Any, *, dossier_code: str | None = None):
+        self.apps = box.wallets.wallets
+        self.asked_code = (dossier_code or "").strip()
+        self.wanted = rules.find_dossier_code(self.asked_code) if self.asked_code else None
+        self.app: WalletApp | None = None
+        self.request: PaymentRequest | None = None
+        self.amount: int | None = None
+        self.key: str | None = None
+        self.receipt: Receipt | None = None
+        self.fresh_receipt = False
+        self._view: Callable[[], None] = self.view_home
+        super().__init__(box)
+
+    def render(self) -> None:
+        self._view()
+
+    def show(self, *children: W.Widget) -> None:
+        super().show(*_stacked(children))
+
+    def _go(self, view: Callable[[], None]) -> None:
+        self.clear()
+        self._view = view
+        view()
+
+    def _page(self, *children: W.Widget) -> None:
+        self.show(self.html(CSS), *children)
+
+    # -- state read from the store ---------------------------------------------------
+
+    def account(self) -> Account | None:
+        """This person's account in the chosen app (the first, if several)."""
+        assert self.app is not None
+        for account in self.box.wallets.accounts(owner=self.box.actor):
+            if account.app == self.app.code:
+                return account
+        return None
+
+    def _require_account(self) -> Account:
+        account = self.account()
+        if account is None:
+            raise InvalidInput(_("{label}: chưa có tài khoản trong {app}").format(
+                label=rules.field_label("tai_khoan"), app=self.app.name if self.app else "—"),
+                field="tai_khoan")
+        return account
+
+    def _wanted_dossier(self) -> Dossier | None:
+        if self.wanted is None:
+            return None
+        try:
+            dossier = self.box.dossiers.get(self.wanted)
+        except KnsError:
+            return None
+        return dossier if self.box.dossiers.owner(dossier.code) == self.box.actor else None
+
+    def _fee_payment(self, code: str) -> str | None:
+        for payment in self.box.wallets.payments():
+            if payment.dossier_code == code:
+                return payment.reference
+        return None
+
+    def _invalid(self, step: str, error: InvalidInput) -> None:
+        self.box.record("wallet.input_invalid", self.app.code if self.app else None,
+                        step=step, field=error.field)
+
+    # -- home: pick an app -------------------------------------------------------------
+
+    def view_home(self) -> None:
+        notice = self.html(f'<div class="kns-wallet-warn">{esc(_(self.apps.notice))}</div>')
+        parts: list[W.Widget] = [notice, self._dossier_note()]
+        ask = _("Chọn ứng dụng bạn (hoặc người dân) dùng để trả tiền:")
+        parts.append(self.html(f"<p>{esc(ask)}</p>"))
+        mine = {a.app: a for a in reversed(self.box.wallets.accounts(owner=self.box.actor))}
+        for app in self.apps:
+            account = mine.get(app.code)
+            status = (_("Tài khoản {number} · số dư {balance}").format(
+                number=account.number, balance=format_vnd(account.balance))
+                if account else _("Chưa có tài khoản: chạm để mở tài khoản tập dượt"))
+            button = self.button(app.name, lambda a=app: self.pick(a.code), width="100%",
+                                 style="primary" if account else "")
+            parts += [button, self.html(f'<div class="kns-muted">{esc(app.kind)} — '
+                                        f"{esc(status)}</div>")]
+        self._page(*parts)
+
+    def _dossier_note(self) -> W.HTML:
+        if not self.asked_code:
+            return self.html("")
+        if self.wanted is None:
+            text = _("Mã hồ sơ trong đường dẫn không đúng dạng ĐƠNVỊ-YYMMDD-NNNN, nhận được "
+                     "{value!r}").format(value=self.asked_code)
+            return self.html(f'<div class="kns-msg-error" role="alert">{esc(text)}</div>')
+        dossier = self._wanted_dossier()
+        if dossier is None:
+            text = _("Không tìm thấy hồ sơ {code} của {person} trong môi trường tập dượt.").format(
+                code=self.wanted, person=self.box.actor)
+            return self.html(f'<div class="kns-msg-error" role="alert">{esc(text)}</div>')
+        name = procedure_name(self.box, dossier.procedure_code)
+        if dossier.fee_paid:
+            reference = self._fee_payment(dossier.code)
+            text = _("Hồ sơ {code} ({name}): đã nộp lệ phí {amount}").format(
+                code=dossier.code, name=name, amount=format_vnd(dossier.fee_amount or 0))
+            if reference:
+                text += _(", mã giao dịch {reference}").format(reference=reference)
+            return self.html(f'<div class="kns-msg-ok kns-wallet-feepaid" role="status">'
+                             f"{esc(text)}.</div>")
+        if not dossier.fee_amount:
+            text = _("Hồ sơ {code} ({name}) không có lệ phí phải nộp qua mã QR.").format(
+                code=dossier.code, name=name)
+            return self.html(f'<div class="kns-msg-info" role="status">{esc(text)}</div>')
+        text = _("Hồ sơ {code} ({name}) đang chờ nộp lệ phí {amount}. Chọn ứng dụng rồi chạm "
+                 "«Quét QR» để thanh toán.").format(code=dossier.code, name=name,
+                                                   amount=format_vnd(dossier.fee_amount))
+        return self.html(f'<div class="kns-msg-info" role="status">{esc(text)}</div>')
+
+    def pick(self, app_code: str) -> None:
+        self.app = self.apps.get(app_code)
+        self.box.record("wallet.app_opened", self.app.code)
+        self._go(self.view_app if self.account() else self.view_open_account)
+
+    # -- opening a practice account ------------------------------------------------------
+
+    def view_open_account(self) -> None:
+        app = self.app
+        assert app is not None
+        intro = _("Bạn chưa có tài khoản trong {app}. Ứng dụng mô phỏng sẽ mở cho bạn một tài "
+                  "khoản tập dượt với số dư {balance} tiền giả lập.").format(
+                      app=app.name, balance=format_vnd(PRACTICE_BALANCE))
+        warn = _("Mã PIN bạn chọn ở đây chỉ để tập luyện. Không bao giờ dùng mã PIN thật của thẻ "
+                 "hay tài khoản ngân hàng, và không đưa mã PIN cho ai.")
+        self.holder = self.text(rules.field_label("ten_chu_tai_khoan"),
+                                placeholder=_("Ví dụ: Trần Văn An"))
+        self.pin_new = self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True)
+        self.pin_again = self.text(_("Nhập lại mã PIN"), password=True)
+        self._page(
+            self.html(f'<div class="kns-wallet-app">{esc(app.name)}</div>'),
+            self.html(f"<p>{esc(intro)}</p>"),
+            self.html(f'<div class="kns-wallet-warn" role="note">{esc(warn)}</div>'),
+            self.holder, self.pin_new, self.pin_again,
+            self.button(_("Mở tài khoản tập dượt"), self.open_account, style="primary",
+                        width="100%"),
+            self.button(_("Quay lại"), lambda: self._go(self.view_home), width="100%"))
+
+    def open_account(self) -> None:
+        app = self.app
+        assert app is not None
+        pin, again = self.pin_new.value, self.pin_again.value
+        try:
+            rules.check_pin(pin)
+            if again != pin:
+                raise InvalidInput(_("{label}: hai lần nhập không giống nhau, hãy gõ lại đúng 6 "
+                                     "chữ số đã chọn").format(label=_("Nhập lại mã PIN")),
+                                   field="ma_pin_nhap_lai")
+            account = self.box.wallets.open_account(app.code, self.holder.value,
+                                                    balance=PRACTICE_BALANCE, pin=pin)
+        except InvalidInput as error:
+            self._invalid("open_account", error)
+            if error.field in ("ma_pin", "ma_pin_nhap_lai"):
+                self.pin_new.value = self.pin_again.value = ""
+            raise
+        self._go(self.view_app)
+        self.ok(_("Đã mở tài khoản tập dượt {number} trong {app}, số dư {balance}.").format(
+            number=account.number, app=app.name, balance=format_vnd(account.balance)))
+
+    # -- the app's home ---------------------------------------------------------------
+
+    def view_app(self) -> None:
+        app = self.app
+        assert app is not None
+        account = self._require_account()
+        card = (f'<div class="kns-card kns-wallet-account"><div class="kns-wallet-app">'
+                f"{esc(app.name)}</div>"
+                + _rows([(rules.field_label("ten_chu_tai_khoan"), account.holder_name),
+                         (rules.field_label("tai_khoan"), account.number),
+                         (_("Ngân hàng"), self.box.wallets.bank.short_name)])
+                + f'<div class="kns-muted">{esc(rules.field_label("so_du"))}</div>'
+                f'<div class="kns-wallet-balance">{esc(format_vnd(account.balance))}</div>'
+                "</div>")
+        scan = self.button(app.label("scan"), lambda: self._go(self.view_scan), style="primary",
+                           width="100%")
+        scan.disabled = account.locked
+        history = self.button(_("Lịch sử giao dịch"), self.open_history, width="100%")
+        other = self.button(_("Chọn ứng dụng khác"), lambda: self._go(self.view_home),
+                            width="100%")
+        self._page(self.html(card), self._dossier_note(), scan, history, other)
+        if account.locked:
+            self.error(rules.locked_message())
+
+    # -- the steps of a payment ---------------------------------------------------------
+
+    def _step(self, code: str, values: dict[str, object] | None = None, *,
+              numbered: bool = True) -> W.HTML:
+        """The app's own title and text for step ``code``, numbered among its steps."""
+        app = self.app
+        assert app is not None
+        if values is None:
+            values = dict(self.request.values()) if self.request else {}
+            if self.amount is not None:
+                values["amount"] = format_vnd(self.amount)
+        title, text = app.step(code).render(app=app.name, **values)
+        if numbered:
+            codes = [s.code for s in app.steps_for(self.request)]
+            title = _("Bước {n}/{total}").format(n=codes.index(code) + 1,
+                                                 total=len(codes)) + f" — {title}"
+        return self.html(f'<div class="kns-wallet-step" role="heading">{esc(title)}</div>'
+                         f'<div class="kns-wallet-steptext">{esc(text)}</div>')
+
+    def _cancel(self) -> W.Button:
+        def cancel() -> None:
+            self.box.record("wallet.cancelled", self.app.code if self.app else None,
+                            step=self._view.__name__.removeprefix("view_"))
+            self.request = None
+            self.amount = None
+            self._go(self.view_app)
+
+        return self.button(_("Huỷ"), cancel, width="100%")
+
+    def _choices(self) -> list[tuple[str, str]]:
+        options = []
+        for dossier in pending_fees(self.box):
+            options.append((_("Lệ phí hồ sơ {code} — {name} — {amount}").format(
+                code=dossier.code, name=procedure_name(self.box, dossier.procedure_code),
+                amount=format_vnd(dossier.fee_amount or 0)), f"fee:{dossier.code}"))
+        for stall in stalls(self.box):
+            options.append((_("Biển QR quầy «{name}» (mã tĩnh, tự nhập số tiền)").format(
+                name=stall.name), f"stall:{stall.account}"))
+        return options
+
+    def view_scan(self) -> None:
+        app = self.app
+        assert app is not None
+        self.request = None
+        self.amount = None
+        options = self._choices()
+        parts: list[W.Widget] = [self._step("scan")]
+        parts.append(self.html(f"<b>{esc(_('Mã QR đang hiện ở ứng dụng khác'))}</b>"))
+        if options:
+            wanted = f"fee:{self.wanted}"
+            self.picker = W.Dropdown(options=options,
+                                     value=wanted if wanted in dict(options).values()
+                                     else options[0][1],
+                                     description=_("Mã QR"), style={"description_width":
+                                                                    "initial"},
+                                     layout=W.Layout(width="100%"))
+            parts += [self.picker, self.button(app.label("scan"), self.scan_choice,
+                                               style="primary", width="100%")]
+        else:
+            none = _("Chưa có mã QR nào đang chờ bạn thanh toán trong môi trường tập dượt.")
+            parts.append(self.html(f'<div class="kns-muted">{esc(none)}</div>'))
+        self.upload = W.FileUpload(accept="image/*", multiple=False,
+                                   description=app.label("upload"),
+                                   layout=W.Layout(width="100%"))
+        self.upload.observe(self.guard(self._uploaded), "value")
+        self.paste = W.Textarea(placeholder="000201010212...", description=_("Nội dung mã QR"),
+                                style={"description_width": "initial"},
+                                layout=W.Layout(width="100%"))
+        parts += [
+            self.html(f"<b>{esc(_('Hoặc chọn ảnh chụp có mã QR'))}</b>"), self.upload,
+            self.html(f"<b>{esc(_('Hoặc dán nội dung chữ của mã QR'))}</b>"), self.paste,
+            self.button(_("Đọc nội dung đã dán"), self.scan_pasted, width="100%"),
+            self._cancel()]
+        self._page(*parts)
+
+    def _payload_for(self, choice: str) -> str:
+        kind, _sep, key = choice.partition(":")
+        if kind == "fee":
+            return fee_payload(self.box, self.box.dossiers.get(key))
+        for stall in stalls(self.box):
+            if stall.account == key:
+                return stall.payload
+        raise InvalidInput(_("{label}: mã đã chọn không còn nữa, nhận được {value!r}").format(
+            label=rules.field_label("ma_qr"), value=choice), field="ma_qr", value=choice)
+
+    def _read(self, source: str, read: Callable[[], PaymentRequest], **detail: object) -> None:
+        app = self.app
+        assert app is not None
+        try:
+            request = read()
+        except InvalidInput as error:
+            self.box.record("wallet.scan_failed", app.code, source=source, field=error.field,
+                            message=error.message, **detail)
+            raise
+        self.request = request
+        self.amount = request.amount
+        self.box.record("wallet.scanned", app.code, source=source, payee_bin=request.bank.bin,
+                        payee_account=request.account, recipient=request.recipient,
+                        amount=request.amount, dossier_code=request.dossier_code, **detail)
+        self._go(self.view_review)
+
+    def scan_choice(self) -> None:
+        choice = self.picker.value
+        self._read("list", lambda: self.box.wallets.preview(self._payload_for(choice)),
+                   choice=choice)
+
+    def scan_pasted(self) -> None:
+        text = self.paste.value.strip()
+        if not text:
+            error = InvalidInput(_("{label}: chưa dán nội dung mã, nhận được {value!r}").format(
+                label=rules.field_label("ma_qr"), value=self.paste.value), field="ma_qr",
+                value=self.paste.value)
+            self._invalid("scan", error)
+            raise error
+        self._read("paste", lambda: self.box.wallets.preview(text))
+
+    def _uploaded(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        content = bytes(upload["content"])
+        name = str(upload.get("name", ""))
+        self.upload.value = ()  # the same photo may be chosen again after a fix
+
+        def read() -> PaymentRequest:
+            if len(content) > MAX_UPLOAD_BYTES:
+                raise InvalidInput(_("Ảnh tải lên quá lớn: tối đa {limit} MB, ảnh «{name}» có "
+                                     "{size:.1f} MB").format(limit=MAX_UPLOAD_BYTES // 2 ** 20,
+                                                             name=name,
+                                                             size=len(content) / 2 ** 20),
+                                   field="image", value=name)
+            return self.box.wallets.scan(content)
+
+        self._read("upload", read, file=name)
+
+    def view_review(self) -> None:
+        request = self.request
+        assert request is not None
+        amount = (format_vnd(request.amount) if request.amount is not None
+                  else _("(bạn tự nhập ở bước sau)"))
+        rows = [(_("Người nhận"), request.recipient or _("(mã không ghi tên người nhận)")),
+                (_("Ngân hàng"), request.bank.short_name),
+                (rules.field_label("tai_khoan"), request.account),
+                (rules.field_label("so_tien"), amount),
+                (_("Nội dung"), request.purpose or "—")]
+        if request.dossier_code:
+            rows.append((_("Lệ phí hồ sơ"), request.dossier_code))
+        card = self.html(f'<div class="kns-card kns-wallet-review">{_rows(rows)}</div>')
+        go = self.button(_("Tiếp tục"), lambda: self._go(
+            self.view_amount if request.static else self.view_confirm), style="primary",
+            width="100%")
+        self._page(self._step("review"), card, go, self._cancel())
+
+    def view_amount(self) -> None:
+        self.amount_text = self.text(rules.field_label("so_tien"), placeholder="200.000")
+        go = self.button(_("Tiếp tục"), self.enter_amount, style="primary", width="100%")
+        self._page(self._step("amount"), self.amount_text, go, self._cancel())
+
+    def enter_amount(self) -> None:
+        assert self.request is not None
+        try:
+            self.amount = rules.payment_amount(self.request, self.amount_text.value)
+        except InvalidInput as error:
+            self._invalid("amount", error)
+            raise
+        self._go(self.view_confirm)
+
+    def view_confirm(self) -> None:
+        app = self.app
+        assert app is not None and self.request is not None
+        # One key per confirm screen: a double tap (or a retry after a wrong PIN) can never
+        # pay twice.
+        self.key = f"wallet-{uuid.uuid4().hex}"
+        account = self._require_account()
+        rows = [(_("Người nhận"), self.request.recipient or "—"),
+                (_("Ngân hàng"), self.request.bank.short_name),
+                (rules.field_label("so_tien"), format_vnd(self.amount or 0)),
+                (_("Từ tài khoản"), account.number),
+                (_("Số dư hiện có"), format_vnd(account.balance))]
+        card = self.html(f'<div class="kns-card kns-wallet-confirm">{_rows(rows)}</div>')
+        confirm = self.button(app.label("confirm"), self.confirm, style="primary",
+                              width="100%")
+        self._page(self._step("confirm"), card, confirm, self._cancel())
+
+    def confirm(self) -> None:
+        assert self.app is not None and self.request is not None
+        self.box.record("wallet.confirmed", self.app.code, amount=self.amount,
+                        payee_account=self.request.account, idempotency_key=self.key)
+        self._go(self.view_auth)
+
+    def view_auth(self) -> None:
+        app = self.app
+        assert app is not None
+        self.pin = self.text(app.auth_label, password=True, placeholder="••••••")
+        go = self.button(app.label("auth"), self.pay, style="primary", width="100%")
+        self._page(self._step("auth"), self.pin, go, self._cancel())
+
+    def pay(self) -> None:
+        app, request = self.app, self.request
+        assert app is not None and request is not None and self.key is not None
+        account = self._require_account()
+        pin = self.pin.value
+        self.pin.value = ""  # a PIN never stays on screen
+        try:
+            receipt = self.box.wallets.pay(account.id, request.payload, pin=pin,
+                                           amount=self.amount if request.static else None,
+                                           idempotency_key=self.key)
+        except InvalidInput:
+            if self.box.wallets.account(account.id).locked:
+                self._go(self.view_app)
+            raise
+        self.receipt = receipt
+        self.fresh_receipt = True
+        self._go(self.view_receipt)
+        if receipt.duplicate:
+            self.info(_("Giao dịch này đã được thực hiện rồi; đây là biên lai lần trước, tài "
+                        "khoản không bị trừ tiền thêm."))
+        elif receipt.payment.dossier_code:
+            self.ok(_("Đã nộp lệ phí hồ sơ {code}.").format(code=receipt.payment.dossier_code))
+        else:
+            self.ok(_("Đã chuyển {amount}.").format(amount=format_vnd(receipt.amount)))
+
+    def view_receipt(self) -> None:
+        app, receipt = self.app, self.receipt
+        assert app is not None and receipt is not None
+        lines = receipt.text().splitlines()
+        reference = esc(receipt.reference)
+        body = "".join("<div>" + esc(line).replace(
+            reference, f'<b class="kns-wallet-reference">{reference}</b>', 1) + "</div>"
+            for line in lines[1:])
+        card = self.html(
+            f'<div class="kns-card kns-wallet-receipt" role="status">'
+            f'<div class="kns-wallet-ok">✓ {esc(lines[0])}</div>{body}</div>')
+        balance = self.box.wallets.account(receipt.payment.payer).balance
+        after = self.html(f"<div>{esc(_('Số dư còn lại'))}: <b>{esc(format_vnd(balance))}</b>"
+                          "</div>")
+        p = receipt.payment
+        values = {"recipient": p.payee_name or p.payee_account, "bank": receipt.bank_name,
+                  "account": p.payee_account, "amount": format_vnd(p.amount),
+                  "purpose": p.purpose or "—", "reference": p.reference}
+        again = self.button(app.label("new_payment"), lambda: self._go(self.view_app),
+                            style="primary", width="100%")
+        history = self.button(_("Lịch sử giao dịch"), self.open_history, width="100%")
+        self._page(self._step("receipt", values, numbered=self.fresh_receipt), card, after,
+                   again, history)
+
+    # -- history -----------------------------------------------------------------------
+
+    def open_history(self) -> None:
+        account = self._require_account()
+        self.box.record("wallet.history_viewed", account.id)
+        self._go(self.view_history)
+
+    def view_history(self) -> None:
+        account = self._require_account()
+        paid = self.box.wallets.payments(payer=account.id)
+        received = self.box.wallets.incoming(account.id)
+        moves = sorted([(p.at, p.reference, p.payee_name or p.payee_account,
+                         f"−{format_vnd(p.amount)}") for p in paid]
+                       + [(p.at, p.reference, _("Nhận từ {name}").format(name=p.payer_name),
+                           f"+{format_vnd(p.amount)}") for p in received], reverse=True)
+        parts: list[W.Widget] = [self.html(
+            f'<div class="kns-wallet-step" role="heading">{esc(_("Lịch sử giao dịch"))} — '
+            f"{esc(account.number)}</div>")]
+        if moves:
+            rows = [(f"{at:%H:%M %d/%m}", who, amount, reference)
+                    for at, reference, who, amount in moves]
+            parts.append(self.html(table([_("Thời gian"), _("Người nhận / gửi"), _("Số tiền"),
+                                          _("Mã giao dịch")], rows).replace(
+                'class="kns-table"', 'class="kns-table kns-small kns-wallet-history"')))
+        else:
+            parts.append(self.html(f'<div class="kns-muted">{esc(_("Chưa có giao dịch nào."))}'
+                                   "</div>"))
+        if paid:
+            self.past = W.Dropdown(options=[(f"{p.reference} — {format_vnd(p.amount)}",
+                                             p.reference) for p in reversed(paid)],
+                                   description=_("Biên lai"),
+                                   style={"description_width": "initial"},
+                                   layout=W.Layout(width="100%"))
+            parts += [self.past, self.button(_("Xem lại biên lai"), self.show_receipt,
+                                             width="100%")]
+        parts.append(self.button(_("Quay lại"), lambda: self._go(self.view_app),
+                                 width="100%"))
+        self._page(*parts)
+
+    def show_receipt(self) -> None:
+        reference = self.past.value
+        self.receipt = self.box.wallets.receipt(reference)
+        self.fresh_receipt = False  # seen again from the history: not a step of a payment
+        self.box.record("wallet.receipt_viewed", reference)
+        self._go(self.view_receipt)
+
+
+# --- the trader's stall ---------------------------------------------------------------------
+
+
+class TraderScreen(Screen):
+    """A small trader's phone: the stall's static code and sign, the day's takings, and the
+    check of the trader's own notebook of sales against the money that came in."""
+
+    title = "Quầy hàng nhận tiền qua mã QR (mô phỏng)"
+    frame = "phone"
+    screen_id = "trader"
+
+    def __init__(self, box: Any):
+        self.sales: list[tuple[str, int]] = []
+        self.tab_index = 0
+        super().__init__(box)
+
+    def _load_book(self) -> list[tuple[str, int]]:
+        """Today's notebook of sales as last saved (a notebook page is one day)."""
+        books = self.box.events(action="trader.sales_book", actor=self.box.actor)
+        if not books or books[-1].payload.get("day") != self.today().isoformat():
+            return []
+        return [(str(when), int(amount)) for when, amount in books[-1].payload["sales"]]
+
+    def stall(self) -> Stall | None:
+        mine = stalls(self.box, owner=self.box.actor)
+        return mine[-1] if mine else None
+
+    def today(self) -> date:
+        return self.box.now().date()
+
+    def show(self, *children: W.Widget) -> None:
+        super().show(*_stacked(children))
+
+    def render(self) -> None:
+        self.sales = self._load_book()
+        stall = self.stall()
+        if stall is None:
+            self.view_create()
+        else:
+            self.view_stall(stall)
+
+    # -- creating the stall's code ---------------------------------------------------
+
+    def view_create(self) -> None:
+        self.shop = self.text(_(trader.FIELD_LABELS["ten_cua_hang"]),
+                              placeholder=_("Ví dụ: Tạp hoá Lan"))
+        accounts = self.box.wallets.accounts(owner=self.box.actor)
+        intro = _("Tạo mã QR tĩnh cho quầy hàng: khách quét mã rồi tự nhập số tiền. Mã được in "
+                  "lên biển để dán ở quầy.")
+        parts: list[W.Widget] = [self.html(CSS), self.html(f"<p>{esc(intro)}</p>"), self.shop]
+        self.receiving: W.Dropdown | None = None
+        if accounts:
+            self.receiving = W.Dropdown(
+                options=[(f"{a.number} — {a.holder_name}", a.id) for a in accounts],
+                description=_("Tài khoản nhận tiền"), style={"description_width": "initial"},
+                layout=W.Layout(width="100%"))
+            parts.append(self.receiving)
+        else:
+            self.holder = self.text(rules.field_label("ten_chu_tai_khoan"),
+                                    placeholder=_("Ví dụ: Nguyễn Thị Lan"))
+            self.pin_new = self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True)
+            self.pin_again = self.text(_("Nhập lại mã PIN"), password=True)
+            warn = _("Quầy cần một tài khoản nhận tiền tập dượt ở {bank}. Mã PIN chỉ để tập "
+                     "luyện, không bao giờ dùng mã PIN thật.").format(
+                         bank=self.box.wallets.bank.short_name)
+            parts += [self.html(f'<div class="kns-wallet-warn" role="note">{esc(warn)}</div>'),
+                      self.holder, self.pin_new, self.pin_again]
+        parts.append(self.button(_("Tạo mã QR của quầy"), self.create, style="primary",
+                                 width="100%"))
+        self.show(*parts)
+
+    def create(self) -> None:
+        name = self.shop.value
+        try:
+            trader.shop_qr(name, "0")  # checks the stall name before an account is opened
+            if self.receiving is not None:
+                account = self.box.wallets.account(self.receiving.value)
+            else:
+                pin = self.pin_new.value
+                rules.check_pin(pin)
+                if self.pin_again.value != pin:
+                    raise InvalidInput(_("{label}: hai lần nhập không giống nhau, hãy gõ lại đúng "
+                                         "6 chữ số đã chọn").format(label=_("Nhập lại mã PIN")),
+                                       field="ma_pin_nhap_lai")
+                account = self.box.wallets.open_account("ngan-hang", self.holder.value,
+                                                        balance=0, pin=pin)
+            payload = trader.shop_qr(name, account.number)
+        except InvalidInput as error:
+            self.box.record("trader.input_invalid", None, step="create", field=error.field)
+            if self.receiving is None and error.field in ("ma_pin", "ma_pin_nhap_lai"):
+                self.pin_new.value = self.pin_again.value = ""
+            raise
+        name = name.strip()
+        self.box.record("trader.stall_created", account.id, account=account.id, name=name,
+                        payload=payload)
+        self.render()
+        self.ok(_("Đã tạo mã QR cho quầy «{name}». Tải biển về để in và dán ở quầy.").format(
+            name=name))
+
+    # -- the stall ------------------------------------------------------------------------
+
+    def view_stall(self, stall: Stall) -> None:
+        from ..domain.qrimage import payment_card
+
+        account = self.box.wallets.account(stall.account)
+        request = rules.payment_request(stall.payload, self.box.wallets.banks)
+        card = payment_card(VietQR(request.bank.bin, request.account, name=request.name_in_code),
+                            recipient_name=stall.name, bank_name=request.bank.name)
+        self.card = W.Image(value=card, format="png", layout=W.Layout(width="100%"))
+        info = self.html(_rows([(_("Cửa hàng"), stall.name),
+                                (rules.field_label("ten_chu_tai_khoan"), account.holder_name),
+                                (rules.field_label("tai_khoan"), account.number),
+                                (_("Ngân hàng"), request.bank.short_name)])
+                         + '<div class="kns-muted">' + esc(_(
+                             "Mã tĩnh: khách quét rồi tự nhập số tiền; dùng được nhiều lần."))
+                         + "</div>")
+        self.paper = W.Dropdown(options=[(_("A6 (dán quầy)"), "A6"), (_("A5 (treo tường)"), "A5")],
+                                description=_("Khổ giấy"), style={"description_width": "initial"})
+        self.downloads = self.html("", "kns-wallet-download")
+        code_tab = W.VBox([self.card, info, self.paper,
+                           self.button(_("Chuẩn bị biển QR để in"), self.make_sign,
+                                       width="100%"),
+                           self.downloads])
+
+        self.takings_box = W.VBox()
+        money_tab = W.VBox([self.button(_("Làm mới"), self.refresh, width="100%"),
+                            self.takings_box])
+
+        self.sale_time = self.text(trader.SALE_TIME_COL, placeholder="08:30", width="48%")
+        self.sale_amount = self.text(rules.field_label("so_tien"), placeholder="20.000",
+                                     width="48%")
+        self.book = self.html("")
+        self.result = self.html("")
+        book_tab = W.VBox([
+            self.html("<p>" + esc(_("Ghi lại từng lần bán hàng theo sổ của bạn (giờ bán, số "
+                                    "tiền), rồi đối chiếu với tiền nhận qua mã QR hôm nay."))
+                      + "</p>"),
+            W.HBox([self.sale_time, self.sale_amount],
+                   layout=W.Layout(justify_content="space-between")),
+            self.button(_("Ghi vào sổ"), self.add_sale, width="100%"),
+            self.book,
+            self.button(_("Xoá dòng cuối"), self.remove_sale, width="100%"),
+            self.button(_("Đối chiếu sổ với tiền nhận"), self.reconcile, style="primary",
+                        width="100%"),
+            self.result])
+        self.tabs = W.Tab(children=[code_tab, money_tab, book_tab])
+        self.tabs.titles = (_("Mã QR"), _("Tiền nhận"), _("Đối chiếu"))
+        self.tabs.selected_index = self.tab_index
+        self.tabs.observe(self.guard(self._tab_changed), "selected_index")
+        self.show(self.html(CSS), self.tabs)
+        self._show_book()
+        if self.tab_index == 1:
+            self.refresh()
+
+    def _tab_changed(self, change: dict) -> None:
+        self.tab_index = change["new"] or 0
+        self.clear()  # a message belongs to the tab it came from
+        if self.tab_index == 1:
+            self.refresh()
+
+    def _stall(self) -> Stall:
+        stall = self.stall()
+        if stall is None:
+            raise InvalidInput(_("Quầy chưa có mã QR: hãy tạo mã trước"), field="ma_qr")
+        return stall
+
+    def make_sign(self) -> None:
+        stall = self._stall()
+        size = self.paper.value
+        png = trader.stall_sign(stall.name, stall.payload, fmt="png", size=size)
+        pdf = trader.stall_sign(stall.name, stall.payload, fmt="pdf", size=size)
+        stem = f"bien-qr-{_slug(stall.name)}-{size.lower()}"
+        self.downloads.value = (
+            f'<a class="kns-sign-png" download="{stem}.png" href="{_data_url("image/png", png)}">'
+            f"{esc(_('Tải ảnh PNG'))}</a>"
+            f'<a class="kns-sign-pdf" download="{stem}.pdf" '
+            f'href="{_data_url("application/pdf", pdf)}">{esc(_("Tải tệp PDF để in"))}</a>')
+        self.box.record("trader.sign_made", stall.account, size=size, formats=["png", "pdf"])
+        self.ok(_("Biển QR khổ {size} đã sẵn sàng: chạm vào đường dẫn để tải về.").format(
+            size=size))
+
+    # -- takings --------------------------------------------------------------------------
+
+    def _incoming(self) -> list:
+        return self.box.wallets.incoming(self._stall().account, day=self.today())
+
+    def refresh(self) -> None:
+        payments = self._incoming()
+        frame = trader.takings(payments)
+        shown = trader.formatted(frame)
+        columns = [trader.TIME_COL, trader.PAYER_COL, trader.AMOUNT_COL, trader.PURPOSE_COL]
+        rows = shown[columns].values.tolist()
+        total = int(frame[trader.AMOUNT_COL].sum())
+        heading = _("Tiền nhận hôm nay {day}: {n} khoản, tổng {amount}").format(
+            day=f"{self.today():%d/%m/%Y}", n=len(payments), amount=format_vnd(total))
+        parts: list[W.Widget] = [self.html(f'<div class="kns-wallet-step kns-takings-total">'
+                                           f"{esc(heading)}</div>")]
+        if rows:
+            parts.append(self.html(table([_(c) for c in columns], rows).replace(
+                'class="kns-table"', 'class="kns-table kns-small kns-takings"')))
+        chart = trader.takings_chart(frame)
+        self.chart = W.Image(value=chart, format="png", layout=W.Layout(width="100%"))
+        parts.append(self.chart)
+        self.takings_box.children = tuple(parts)
+        self.box.record("trader.takings_viewed", self._stall().account, count=len(payments),
+                        total=total)
+
+    # -- the trader's own notebook ------------------------------------------------------
+
+    def _save_book(self) -> None:
+        self.box.record("trader.sales_book", self._stall().account,
+                        day=self.today().isoformat(), sales=[list(sale) for sale in self.sales])
+        self._show_book()
+
+    def _show_book(self) -> None:
+        if not self.sales:
+            self.book.value = (f'<div class="kns-muted">{esc(_("Sổ bán hàng chưa có dòng nào."))}'
+                               "</div>")
+            return
+        rows = [(n, t, format_vnd(a)) for n, (t, a) in enumerate(self.sales, start=1)]
+        self.book.value = table([_("Dòng"), trader.SALE_TIME_COL, trader.AMOUNT_COL],
+                                rows).replace('class="kns-table"',
+                                              'class="kns-table kns-small kns-sales-book"')
+
+    def add_sale(self) -> None:
+        when = self.sale_time.value.strip()
+        try:
+            amount = rules.parse_amount(self.sale_amount.value)
+            # The domain checks the new line in its place, so its message names the line.
+            trader.reconcile([], [*self.sales, (when, amount)], day=self.today())
+        except InvalidInput as error:
+            self.box.record("trader.input_invalid", None, step="sale", field=error.field)
+            raise
+        self.sales.append((when, amount))
+        self.sale_time.value = self.sale_amount.value = ""
+        self._save_book()
+        self.ok(_("Đã ghi dòng {n}: {time} — {amount}.").format(
+            n=len(self.sales), time=when, amount=format_vnd(amount)))
+
+    def remove_sale(self) -> None:
+        if not self.sales:
+            raise InvalidInput(_("{book} chưa có dòng nào để xoá").format(
+                book=_("Sổ bán hàng")), field="so_ban_hang")
+        self.sales.pop()
+        self._save_book()
+        self.info(_("Đã xoá dòng cuối của sổ bán hàng."))
+
+    def reconcile(self) -> None:
+        stall = self._stall()
+        if not self.sales:
+            raise InvalidInput(_("{book} chưa có dòng nào: hãy ghi giờ bán và số tiền trước khi "
+                                 "đối chiếu").format(book=_("Sổ bán hàng")), field="so_ban_hang")
+        result = trader.reconcile(self._incoming(), self.sales, day=self.today())
+        parts = ['<div class="kns-card kns-reconcile">'
+                 + "".join(f"<div>{esc(line)}</div>" for line in result.summary().splitlines())
+                 + "</div>"]
+        sections = [
+            (_("Khớp"), result.matched, [trader.SALE_TIME_COL, trader.PAID_TIME_COL,
+                                         trader.AMOUNT_COL, trader.PAYER_COL]),
+            (_("Đã bán nhưng chưa thấy tiền: hỏi lại khách"), result.missing,
+             [trader.SALE_TIME_COL, trader.AMOUNT_COL]),
+            (_("Nhận tiền nhưng không có trong sổ: xem lại sổ"), result.unexpected,
+             [trader.TIME_COL, trader.PAYER_COL, trader.AMOUNT_COL]),
+        ]
+        for heading, frame, columns in sections:
+            if frame.empty:
+                continue
+            rows = trader.formatted(frame)[columns].values.tolist()
+            parts.append(f'<div class="kns-wallet-step">{esc(heading)}</div>'
+                         + table([_(c) for c in columns], rows).replace(
+                             'class="kns-table"', 'class="kns-table kns-small"'))
+        self.result.value = "".join(parts)
+        self.box.record("trader.reconciled", stall.account, matched=len(result.matched),
+                        missing=len(result.missing), unexpected=len(result.unexpected),
+                        difference=result.difference, balanced=result.balanced)
+        if result.balanced:
+            self.ok(_("Sổ bán hàng khớp với tiền nhận."))
+        else:
+            self.info(_("Có khoản chưa khớp: xem bảng bên dưới."))
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def wallet_app() -> WalletScreen:
+    """Entry point for apps/wallet.ipynb (``?nguoi=<person>&ma=<dossier code>``)."""
+    query = page_query()
+    # The same default person as the portal, whose "Mở ví để thanh toán" link opens this app.
+    return WalletScreen(open_box(role="resident", actor="nguoi-dan"),
+                        dossier_code=query.get("ma"))
+
+
+def trader_app() -> TraderScreen:
+    """Entry point for apps/trader.ipynb (``?nguoi=<trader>``)."""
+    page_query()
+    return TraderScreen(open_box(role="resident", actor="tieu-thuong"))
