@@ -187,7 +187,7 @@ def test_opening_shows_applicant_documents_fee_history_and_is_logged(world):
     screen = opened(box, code)
     detail = text(screen.detail_html.value)
     assert "Họ và tên Nguyễn Thị Lan" in detail
-    assert "Địa chỉ Tổ 3, phường Trúc Lâm" in detail
+    assert "Địa chỉ nơi ở hiện tại Tổ 3, phường Trúc Lâm" in detail
     assert "Thiếu 1 giấy tờ bắt buộc: Giấy tờ chứng minh chỗ ở hợp pháp" in detail
     assert "10.000 ₫ — CHƯA NỘP" in detail
     assert "Đã nộp 10/11/2025 08:00 tnv-an" in detail
@@ -481,3 +481,14 @@ def test_document_check_partitions_the_catalogue_list(procedure, data):
     assert (len(check.present) + len(check.missing_required) + len(check.missing_optional)
             == len(procedure.documents))
     assert check.unknown == (("giay-la",) if "giay-la" in attached else ())
+
+
+def test_form_reads_with_the_portal_labels_and_file_names(world):
+    box, volunteer, _ = world
+    dossier = volunteer.dossiers.create(
+        "chung-thuc-ban-sao", APPLICANT, channel="cong-dvc", documents=["ban-chinh"],
+        form={"so_trang": 3, "tep_dinh_kem": {"ban-chinh": {"ten_tep": "bang-tot-nghiep.png"}}})
+    volunteer.dossiers.submit(dossier.code)
+    detail = text(opened(box, dossier.code).detail_html.value)
+    assert "Số trang của bản chính 3" in detail
+    assert "Tệp đính kèm bang-tot-nghiep.png" in detail and "so_trang" not in detail

@@ -163,11 +163,35 @@ def _section(text: str) -> str:
     return f'<div class="kns-bo-section" role="heading" aria-level="2">{esc(text)}</div>'
 
 
-def _pairs(mapping: Mapping[str, Any]) -> str:
+def _pairs(mapping: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
     if not mapping:
         return f'<p class="kns-muted">{esc(_("(không có)"))}</p>'
+    labels = labels or {}
     return table([_("Trường"), _("Nội dung")],
-                 [(field_label(k), _value(v)) for k, v in mapping.items()])
+                 [(_(labels[k]) if k in labels else field_label(k), _value(v))
+                  for k, v in mapping.items()])
+
+
+def _form_labels(procedure: Any) -> dict[str, str]:
+    """Labels of the portal's form boxes, so the desk reads the form as the resident saw it."""
+    from .portal import form_fields
+
+    if procedure is None:
+        return {}
+    labels = {f.key: f.label for f in form_fields(procedure)}
+    labels["tep_dinh_kem"] = N_("Tệp đính kèm")
+    return labels
+
+
+def _shown_form(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Attachments as their file names, not as the stored record."""
+    shown = dict(form)
+    files = shown.get("tep_dinh_kem")
+    if isinstance(files, Mapping):
+        shown["tep_dinh_kem"] = ", ".join(
+            str(v.get("ten_tep", k)) if isinstance(v, Mapping) else str(k)
+            for k, v in files.items())
+    return shown
 
 
 # --- the screen ----------------------------------------------------------------------------
@@ -444,7 +468,7 @@ class BackofficeScreen(Screen):
             f"<div class=\"kns-muted\">{esc(_('Bước tiếp theo được phép'))}: "
             f"{esc(next_steps)}</div>",
             f"<h4>{esc(_('Người nộp'))}</h4>", _pairs(dossier.applicant),
-            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(dossier.form),
+            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(_shown_form(dossier.form), _form_labels(procedure)),
             f"<h4>{esc(_('Giấy tờ kèm theo, đối chiếu với danh mục thủ tục'))}</h4>",
             self._documents_html(dossier, procedure),
             f"<h4>{esc(_('Lệ phí'))}</h4>", self._fee_html(dossier, procedure),

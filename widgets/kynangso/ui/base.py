@@ -49,7 +49,9 @@ CSS = """
   color: #ffffff !important; }
 .kns-contrast .kns-card { border-color: #ffffff; }
 .kns-contrast .kns-muted { color: #e0e0e0; }
-.kns-contrast .widget-label, .kns-contrast .widget-html-content { color: #ffffff; }
+.kns-contrast .widget-label, .kns-contrast .widget-html-content,
+.kns-contrast .widget-checkbox label, .kns-contrast .widget-label-basic,
+.kns-contrast .widget-inline-hbox label { color: #ffffff !important; }
 .kns-table { border-collapse: collapse; width: 100%; }
 .kns-table th, .kns-table td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left; }
 .kns-early { background: #e6f4ea; } .kns-ontime { background: #fff8e1; }
@@ -90,7 +92,7 @@ class Screen(ABC):
         self.body = W.VBox()
         self.heading = W.HTML()
         self.size = W.ToggleButtons(options=[("A", 0), ("A+", 1), ("A++", 2)], value=0,
-                                    style={"button_width": "48px"})
+                                    style={"button_width": "64px"})
         self.contrast = W.Checkbox(value=False, indent=False)
         self.language = W.Dropdown(options=[("Tiếng Việt", "vi"), ("English", "en")],
                                    value=get_language(), layout=W.Layout(width="130px"))
