@@ -73,3 +73,18 @@ def test_kernels_do_not_pile_up(voila):
     while voila.kernels() > baseline + 1 and time.monotonic() < deadline:
         time.sleep(2)
     assert voila.kernels() <= baseline + 1
+
+
+def test_kiosk_works_from_the_keyboard_alone(voila):
+    with browser_page({"width": 480, "height": 900}) as (page, rec):
+        open_app(page, voila.url("kiosk"))
+        focused = ""
+        for _ in range(40):  # Tab through the settings to the first field button
+            page.keyboard.press("Tab")
+            focused = page.evaluate("() => document.activeElement.textContent.trim()")
+            if focused == "Hộ tịch":
+                break
+        assert focused == "Hộ tịch"
+        page.keyboard.press("Enter")
+        page.locator(".kns-ticket-number").wait_for()
+        assert rec.console_errors == [] and rec.page_errors == []
