@@ -13,6 +13,7 @@ from browser_helpers import VoilaServer, browser_page, screenshot
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
 PERSON, TRADER, CUSTOMER = "chi-hoa", "chi-lan", "anh-minh"
+RETURNING = "chi-mai"  # has already paid, before the reload test opens the page
 PIN = "246802"
 PHONE = {"width": 480, "height": 1000}
 TALL = {"width": 480, "height": 1600}  # the trader's tabs are long: keep them in one shot
@@ -118,12 +119,21 @@ def test_paying_a_dossier_fee_with_the_bank_app(world):
 
 
 def test_a_reload_shows_the_fee_paid_and_the_history(world):
-    server, store, code = world
-    with reopen(store) as box:
-        [payment] = box.wallets.payments()
+    from kynangso.ui.wallet import PRACTICE_BALANCE, fee_payload
+
+    server, store, _ = world
+    # This test pays on its own (through the store), so it does not depend on test order.
+    with reopen(store, actor=RETURNING) as box:
+        code = box.dossiers.create("tam-tru", {"ho_ten": "Đỗ Thị Mai",
+                                               "cccd": "038190999004"}).code
+        box.dossiers.submit(code)
+        account = box.wallets.open_account("ngan-hang", "Đỗ Thị Mai",
+                                           balance=PRACTICE_BALANCE, pin=PIN)
+        payment = box.wallets.pay(account.id, fee_payload(box, box.dossiers.get(code)),
+                                  pin=PIN, idempotency_key="reload-test")
     with browser_page(PHONE) as (page, rec):
         refused = refusals(page)
-        page.goto(server.url("wallet", f"nguoi={PERSON}&ma={code}"), timeout=LONG)
+        page.goto(server.url("wallet", f"nguoi={RETURNING}&ma={code}"), timeout=LONG)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
         page.reload(timeout=LONG)
         note = page.locator(".kns-wallet-feepaid")
