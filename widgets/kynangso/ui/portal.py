@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -50,10 +49,10 @@ from ..domain.identity import (
     required,
     validate_cccd,
 )
-from ..domain.vietqr import MAX_PURPOSE, VietQR, encode
+from ..domain.vietqr import VietQR, encode
 from ..errors import InvalidInput, KnsError
 from ..i18n import _, nfc
-from ..sandbox import world
+from ..sandbox import fees, world
 from ..sandbox.feedback import RATING_LABELS
 from .base import Screen, esc
 from .session import open_box
@@ -73,9 +72,8 @@ ACCEPTED: Mapping[str, tuple[str, tuple[bytes, ...]]] = {
 }
 ACCEPT_ATTR = ",".join(ACCEPTED)
 # The ward's practice collection account; the wallet app credits it when a fee is paid.
-COLLECTION_OWNER = "thu-phi-phuong"
+COLLECTION_OWNER = fees.COLLECTOR
 COLLECTION_APP = "ngan-hang"
-FALLBACK_ACCOUNT = "0999000000"  # never issued: practice numbers start at 0999000001
 PAYABLE_STATES = frozenset(State) - {State.REJECTED, State.WITHDRAWN}
 FILES_KEY = "tep_dinh_kem"
 
@@ -422,43 +420,16 @@ def quote_for(procedure: Procedure, clean: Mapping[str, Any]):
 # --- fee payment ----------------------------------------------------------------------------
 
 
-def collection_name() -> str:
-    """"Phường Trúc Lâm - thu phí (tập dượt)", from the ward in locality.yaml."""
-    ward = world.locality()
-    return f"{ward.ward_kind.capitalize()} {ward.ward} - thu phí (tập dượt)"
-
-
 def collection_account(box: Any) -> str:
-    """The ward's collection account number at the training bank, opened on first use so a
-    payment through the wallet app credits it; a fixed unissued number without wallets."""
-    desk = getattr(box, "wallets", None)
-    if desk is None:
-        return FALLBACK_ACCOUNT
-    name = collection_name()
+    """The ward's fee account number (see sandbox/fees.py)."""
+    return fees.collection_account(box).number
 
-    def find() -> str | None:
-        mine = [a for a in desk.accounts(owner=COLLECTION_OWNER) if a.holder_name == name]
-        return mine[0].number if mine else None
 
-    number = find()
-    if number is None:
-        # Opened by the system, not the trainee; nobody pays from it, so its PIN is random.
-        system = box.as_actor(COLLECTION_OWNER, "system")
-        system.wallets.open_account(COLLECTION_APP, name, balance=0,
-                                    pin=f"{secrets.randbelow(10 ** 6):06d}",
-                                    owner=COLLECTION_OWNER)
-        number = find()  # the lowest number wins if two kernels opened one at once
-    return number or FALLBACK_ACCOUNT
+collection_name = fees.collection_name
 
 
 def fee_qr(dossier: Dossier, account: str) -> VietQR:
-    """A one-payment code for the dossier's fee; the purpose and bill number name the code."""
-    from ..domain.banks import load_banks
-
-    purpose = f"LP {dossier.code}"
-    return VietQR(load_banks().training_bank.bin, account, amount=dossier.fee_amount,
-                  bill_number=dossier.code if len(dossier.code) <= MAX_PURPOSE else None,
-                  purpose=purpose if len(purpose) <= MAX_PURPOSE else dossier.code)
+    return fees.fee_qr(dossier, account)
 
 
 def wallet_link(actor: str, code: str) -> str:

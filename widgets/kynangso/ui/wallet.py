@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import os
 import re
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,17 +24,17 @@ from ..domain import trader
 from ..domain import wallets as rules
 from ..domain.dossier import Dossier, State
 from ..domain.money import format_vnd
-from ..domain.vietqr import MAX_BILL, MAX_PURPOSE, VietQR, encode
+from ..domain.vietqr import VietQR
 from ..domain.wallets import Account, PaymentRequest, Receipt, WalletApp
 from ..errors import InvalidInput, KnsError
 from ..i18n import _
-from ..sandbox import world
+from ..sandbox import fees
 from .base import Screen, esc, table
 from .session import open_box
 
 PRACTICE_BALANCE = 2_000_000  # what a new practice account starts with
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is a few MB
-COLLECTOR_OWNER = "thu-phi-phuong"  # owner of the ward's fee account in the store
+COLLECTOR_OWNER = fees.COLLECTOR  # owner of the ward's fee account in the store
 CLOSED_STATES = (State.REJECTED, State.WITHDRAWN)
 
 CSS = """
@@ -97,24 +96,8 @@ def page_query() -> dict[str, str]:
 # --- QR codes other apps in the store show --------------------------------------------------
 
 
-def collection_name() -> str:
-    """The ward's fee account holder, named as the portal names it (ui/portal.py), so both
-    apps find the same account."""
-    ward = world.locality().ward_title
-    return f"{ward[:1].upper()}{ward[1:]} - thu phí (tập dượt)"
-
-
-def collection_account(box: Any) -> Account:
-    """The ward's fee account at the training bank; opened by the system when missing."""
-    name = collection_name()
-    for account in box.wallets.accounts():
-        if account.holder_name == name:
-            return account
-    system = box.as_actor(COLLECTOR_OWNER, "system")
-    # Nobody pays from this account: its PIN is random and never shown.
-    return system.wallets.open_account("ngan-hang", name, balance=0,
-                                       pin=f"{secrets.randbelow(10 ** 6):06d}",
-                                       owner=COLLECTOR_OWNER)
+collection_name = fees.collection_name
+collection_account = fees.collection_account
 
 
 def fee_payload(box: Any, dossier: Dossier) -> str:
@@ -131,12 +114,7 @@ def fee_payload(box: Any, dossier: Dossier) -> str:
             continue
         if request.amount == dossier.fee_amount and request.dossier_code == dossier.code:
             return request.payload
-    account = collection_account(box)
-    purpose = f"LP {dossier.code}"
-    return encode(VietQR(account.bank_bin, account.number, amount=dossier.fee_amount,
-                         bill_number=dossier.code if len(dossier.code) <= MAX_BILL else None,
-                         purpose=purpose if len(purpose) <= MAX_PURPOSE else dossier.code)
-                  ).payload
+    return fees.fee_payload(box, dossier)
 
 
 def pending_fees(box: Any) -> list[Dossier]:
