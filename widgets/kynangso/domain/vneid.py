@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import random
 import string
 from collections.abc import Iterable, Mapping
@@ -41,6 +40,7 @@ from faker import Faker
 
 from ..errors import InvalidInput
 from ..i18n import _, nfc
+from . import hashing
 from .catalogue import Catalogue, Procedure
 from .datafiles import invalid, load_yaml, require
 from .dossier import Dossier, State
@@ -50,7 +50,6 @@ from .locality import load_locality
 from .personas import MAX_PERSONAS, PRACTICE_SERIAL_PREFIX, Persona, age_on, persona_by_id
 
 DEFAULT_FILE = "vneid.yaml"
-SECRET_ALGORITHM = "pbkdf2_sha256"
 SECRET_ITERATIONS = 100_000
 OTP_ITERATIONS = 10_000  # an OTP lives minutes; a lighter hash is enough
 PURPOSES = ("activate", "new_device")
@@ -366,21 +365,11 @@ def check_otp_format(value: object, rules: VneidRules) -> str:
 
 
 def hash_secret(secret: str, *, salt: bytes | None = None, iterations: int | None = None) -> str:
-    """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the secret is never kept."""
-    salt = os.urandom(16) if salt is None else salt
-    iterations = iterations or SECRET_ITERATIONS
-    digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), salt, iterations)
-    return f"{SECRET_ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
+    """A password, passcode or OTP as a salted hash (see domain/hashing.py)."""
+    return hashing.hash_secret(secret, salt=salt, iterations=iterations or SECRET_ITERATIONS)
 
 
-def verify_secret(secret: str, stored: str) -> bool:
-    """Whether ``secret`` matches ``stored`` (constant-time comparison)."""
-    algorithm, iterations, salt, digest = stored.split("$")
-    if algorithm != SECRET_ALGORITHM:
-        raise ValueError(f"unknown secret hash {algorithm!r}")
-    found = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), bytes.fromhex(salt),
-                                int(iterations))
-    return hmac.compare_digest(found.hex(), digest)
+verify_secret = hashing.verify_secret
 
 
 def otp_code(seed: str, counter: int, digits: int = 6) -> str:

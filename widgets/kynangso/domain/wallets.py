@@ -16,9 +16,6 @@ regex and checked with :func:`.dossier.parse_dossier_code`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 import re
 import string
 from collections.abc import Iterator, Mapping
@@ -31,6 +28,7 @@ from typing import Any
 
 from ..errors import DataFileError, InvalidInput
 from ..i18n import _, nfc
+from . import hashing
 from .banks import Bank, BankDirectory, load_banks
 from .datafiles import DATA_DIR, flag_field, invalid, load_yaml, require
 from .datafiles import text_field as _text
@@ -49,7 +47,6 @@ SIMULATED = "(mô phỏng)"
 
 PIN_LENGTH = 6
 MAX_PIN_TRIES = 5
-PIN_ALGORITHM = "pbkdf2_sha256"
 PIN_ITERATIONS = 100_000
 PAID = "paid"
 
@@ -303,23 +300,15 @@ def check_pin(pin: object) -> str:
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None, iterations: int | None = None) -> str:
-    """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the PIN itself is never kept."""
+    """The PIN as a salted hash (see domain/hashing.py); the PIN itself is never kept."""
     check_pin(pin)
-    salt = os.urandom(16) if salt is None else salt
-    iterations = iterations or PIN_ITERATIONS
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), salt, iterations)
-    return f"{PIN_ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"
+    return hashing.hash_secret(pin, salt=salt, iterations=iterations or PIN_ITERATIONS)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Whether ``pin`` matches ``stored`` (constant-time comparison)."""
-    algorithm, iterations, salt, digest = stored.split("$")
-    if algorithm != PIN_ALGORITHM:
-        raise ValueError(f"unknown PIN hash {algorithm!r}")
     check_pin(pin)
-    found = hashlib.pbkdf2_hmac("sha256", pin.encode("ascii"), bytes.fromhex(salt),
-                                int(iterations))
-    return hmac.compare_digest(found.hex(), digest)
+    return hashing.verify_secret(pin, stored)
 
 
 def locked_message() -> str:
