@@ -57,6 +57,8 @@ def update(path: Path = CATALOGUE) -> tuple[int, int]:
             catalog = read_po(handle, locale="en")
     else:
         catalog = Catalog(locale="en", project="kynangso", charset="utf-8")
+    before = {m.id: m.string for m in catalog if m.id}
+    created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
     catalog.fuzzy = False
@@ -65,6 +67,8 @@ def update(path: Path = CATALOGUE) -> tuple[int, int]:
     catalog.msgid_bugs_address = ""
     catalog.last_translator = "Kỹ Năng Số"
     catalog.language_team = "English"
+    if path.exists() and before == {m.id: m.string for m in catalog if m.id}:
+        catalog.creation_date = created  # nothing changed: leave the file as it was
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=True, include_lineno=False)
