@@ -10,7 +10,8 @@ from datetime import datetime
 import pytest
 
 from kynangso.errors import InvalidInput, MissingEntry
-from kynangso.sandbox.store import Sandbox, sqlalchemy_url
+from kynangso.sandbox.db import store_url
+from kynangso.sandbox.store import Sandbox
 
 START = datetime(2025, 11, 10, 8, 0)
 
@@ -21,7 +22,7 @@ def store_path(tmp_path):
 
 
 def test_open_by_folder_uses_default_file(tmp_path):
-    assert sqlalchemy_url(tmp_path).endswith("/kynangso.sqlite")
+    assert store_url(tmp_path).endswith("/kynangso.sqlite")
 
 
 def test_open_by_url(tmp_path):
@@ -203,8 +204,8 @@ def test_clock_never_goes_back(store_path):
 def test_an_open_reader_does_not_block_a_writer(store_path):
     with Sandbox.open(store_path) as box:
         box.record("before")
-        with box.engine.connect() as reader:
-            reader.exec_driver_sql("SELECT count(*) FROM events").scalar()
+        with box.reading() as reader:
+            reader.execute("SELECT count(*) FROM events").scalar()
             # A read transaction is open; a write must still go through at once.
             box.record("while-reading")
         assert [e.action for e in box.events()] == ["before", "while-reading"]

@@ -7,14 +7,12 @@ import multiprocessing
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
 
 from kynangso.domain import wallets as rules
 from kynangso.domain.banks import load_banks
 from kynangso.domain.trader import shop_qr, stall_sign
 from kynangso.domain.vietqr import VietQR, encode
 from kynangso.errors import InvalidInput, MissingEntry
-from kynangso.sandbox import schema
 from kynangso.sandbox.store import Sandbox
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
@@ -81,8 +79,8 @@ def test_accounts_are_at_the_training_bank_with_unique_numbers(world):
 def test_pin_is_never_stored_or_logged_in_plain(world):
     volunteer, _, _, _ = world
     account = volunteer.wallets.open_account("zalopay", "Trần Văn An", balance=0, pin=PIN)
-    with volunteer.engine.connect() as conn:
-        stored = conn.execute(select(schema.accounts.c.pin_hash)).scalar_one()
+    with volunteer.reading() as conn:
+        stored = conn.execute("SELECT pin_hash FROM accounts").scalar_one()
     assert stored.startswith("pbkdf2_sha256$") and PIN not in stored
     assert all(PIN not in str(e.payload) for e in volunteer.events())
     assert not hasattr(account, "pin_hash") and "pbkdf2" not in repr(account)

@@ -5,6 +5,12 @@ the ``holidays`` package (``holidays.VN``: lunar Tết, substituted days off and
 its ``weekend_workdays``); ``data/day_swaps.yaml`` adds the government's yearly
 swaps that the package lacks, each with its source.
 
+Importing ``holidays`` loads every country (~11 MB, ~80 ms per simulator
+kernel), so its output for :data:`DEFAULT_YEARS` ships as ``data/holidays_vn.csv``
+and calendars inside those years are built from it; other years still call the
+package. After upgrading ``holidays``, run ``python scripts/update_holidays.py``
+(a test fails until the table matches the installed package).
+
 Receipt rule (the project's reading of how a centre counts time): a dossier
 received on a day off, or at/after closing time (17:00 by default, from
 ``locality.yaml``), counts as received at opening time on the next working
@@ -27,20 +33,24 @@ importing this module stays light.
 from __future__ import annotations
 
 import bisect
+import csv
+import io
+import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import _, nfc
 from .catalogue import Catalogue, Procedure, load_catalogue, unverified_label
-from .datafiles import invalid, load_yaml, require
+from .datafiles import data_path, invalid, load_yaml, read_data_text, require
 from .locality import Locality, load_locality
 
 if TYPE_CHECKING:
@@ -48,6 +58,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SWAPS_FILE = "day_swaps.yaml"
+HOLIDAYS_FILE = "holidays_vn.csv"
 TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_YEARS = range(2015, 2036)
 
@@ -143,6 +154,114 @@ def _swap_date(item: dict, key: str, file: str, entry: str) -> date | None:
         raise invalid(file, entry, key, value, _("cần ngày dạng YYYY-MM-DD")) from None
 
 
+TABLE_COLUMNS = ("date", "kind", "name")
+_TABLE_FIRST_LINE = re.compile(r"# holidays (\S+), years (\d{4})-(\d{4})")
+
+
+@dataclass(frozen=True)
+class HolidayTable:
+    """``holidays.VN(years, language="vi")`` as shipped in ``data/holidays_vn.csv``."""
+
+    version: str
+    years: range
+    holidays: Mapping[date, str]
+    weekend_workdays: frozenset[date]
+
+
+def load_holiday_table(path: str | Path | None = None) -> HolidayTable:
+    """Read and check ``data/holidays_vn.csv`` (or ``path``); cached per process.
+
+    Format (written by ``scripts/update_holidays.py``): a first line
+    ``# holidays <version>, years <first>-<last>``, then CSV rows under the
+    header ``date,kind,name``; ``kind`` is ``holiday`` (with its name) or
+    ``weekend_workday`` (name empty).
+    """
+    return _read_holiday_table(data_path(path if path is not None else HOLIDAYS_FILE))
+
+
+@cache
+def _read_holiday_table(path: Path) -> HolidayTable:
+    file = str(path)
+    text = read_data_text(path)
+    first_line, _newline, body = text.partition("\n")
+    match = _TABLE_FIRST_LINE.fullmatch(first_line.strip())
+    if match is None or int(match[2]) > int(match[3]):
+        raise invalid(file, _line(1), "years", first_line,
+                      _("dòng đầu phải có dạng '# holidays <phiên bản>, years <năm đầu>-<năm cuối>'"))
+    years = range(int(match[2]), int(match[3]) + 1)
+    names: dict[date, str] = {}
+    worked: set[date] = set()
+    reader = csv.reader(io.StringIO(body))
+    header = None
+    for row in reader:
+        entry = _line(reader.line_num + 1)
+        if header is None:
+            header = tuple(row)
+            if header != TABLE_COLUMNS:
+                raise invalid(file, entry, "columns", ",".join(row),
+                              _("cần tiêu đề cột date,kind,name"))
+            continue
+        if not row:
+            continue
+        if len(row) != len(TABLE_COLUMNS):
+            raise invalid(file, entry, "columns", ",".join(row),
+                          _("mỗi dòng cần đúng 3 cột date,kind,name"))
+        raw_day, kind, name = row
+        day = _table_date(raw_day, years, file, entry)
+        if kind == "holiday":
+            if not name.strip():
+                raise invalid(file, entry, "name", name, _("không được để trống"))
+            if day in names:
+                raise invalid(file, entry, "date", raw_day, _("ngày lễ bị lặp lại"))
+            names[day] = nfc(name)
+        elif kind == "weekend_workday":
+            if name:
+                raise invalid(file, entry, "name", name, _("ngày làm bù không có tên"))
+            worked.add(day)
+        else:
+            raise invalid(file, entry, "kind", kind,
+                          _("cần 'holiday' hoặc 'weekend_workday'"))
+    if header is None:
+        raise invalid(file, _line(2), "columns", "", _("cần tiêu đề cột date,kind,name"))
+    return HolidayTable(match[1], years, MappingProxyType(names), frozenset(worked))
+
+
+def _line(number: int) -> str:
+    return _("dòng {line}").format(line=number)
+
+
+def _table_date(value: str, years: range, file: str, entry: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or day.isoformat() != value:  # also refuses 20250101 and week dates
+        raise invalid(file, entry, "date", value, _("cần ngày dạng YYYY-MM-DD"))
+    if day.year not in years:
+        raise invalid(file, entry, "date", value, _("nằm ngoài các năm của bảng ({first}–{last})")
+                      .format(first=years[0], last=years[-1]))
+    return day
+
+
+def public_holidays(years: range, table: str | Path | None = HOLIDAYS_FILE,
+                    ) -> tuple[dict[date, str], frozenset[date]]:
+    """Vietnamese names of public holidays in ``years``, and ``weekend_workdays``.
+
+    From the shipped table when it covers ``years``; otherwise (or when
+    ``table`` is None) from the ``holidays`` package. Weekend workdays may lie
+    outside ``years`` (the package lists those of other years too): callers cut them.
+    """
+    if table is not None:
+        loaded = load_holiday_table(table)
+        if years and loaded.years[0] <= years[0] and years[-1] <= loaded.years[-1]:
+            return ({d: n for d, n in loaded.holidays.items() if d.year in years},
+                    loaded.weekend_workdays)
+    import holidays  # loads every country: ~11 MB, ~80 ms
+
+    public = holidays.VN(years=years, language="vi")
+    return dict(public.items()), frozenset(public.weekend_workdays)
+
+
 def _naive_local(moment: datetime) -> datetime:
     # Deadlines are counted in Vietnamese local time.
     if moment.tzinfo is not None:
@@ -155,9 +274,9 @@ class WorkCalendar:
 
     def __init__(self, years: Iterable[int] = DEFAULT_YEARS,
                  swaps: str | Path | Sequence[DaySwap] | None = None,
-                 locality: Locality | None = None):
-        import holidays  # ~60 ms; only when a calendar is built
-
+                 locality: Locality | None = None, *,
+                 holiday_table: str | Path | None = HOLIDAYS_FILE):
+        """``holiday_table``: the shipped table (or another path); None asks the package."""
         year_list = sorted(set(years))
         if not year_list:
             raise InvalidInput(_("Cần ít nhất một năm cho lịch (years)"), field="years")
@@ -169,11 +288,10 @@ class WorkCalendar:
         self.swaps = tuple(swaps)
 
         span = range(year_list[0], year_list[-1] + 1)
-        public = holidays.VN(years=span, language="vi")
-        names: dict[date, str] = dict(public.items())
+        names, weekend_workdays = public_holidays(span, holiday_table)
         off = {self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)}
         off = {d for d in off if d.weekday() >= 5} | set(names)
-        worked = {d for d in public.weekend_workdays if self.first <= d <= self.last}
+        worked = {d for d in weekend_workdays if self.first <= d <= self.last}
         for swap in self.swaps:
             suffix = "" if swap.verified else f" ({unverified_label()})"
             if swap.day_off is not None:

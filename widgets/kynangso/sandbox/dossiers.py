@@ -4,18 +4,18 @@ updates the row and logs the event, so grading reads exactly what happened."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, insert, select, update
 
 from ..domain import dossier as lifecycle
 from ..domain.catalogue import channel_name
 from ..domain.dossier import Dossier, State
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _
-from . import schema, world
+from . import world
+from .db import Connection, where_equal
 
 if TYPE_CHECKING:
     from ..domain.catalogue import Catalogue, Procedure
@@ -41,37 +41,32 @@ class DossierDesk:
     # -- reading -----------------------------------------------------------------
 
     def _row(self, conn: Connection, code: str, *, lock: bool = False) -> Dossier:
-        query = select(schema.dossiers.c.data).where(schema.dossiers.c.code == code)
-        if lock:
-            query = query.with_for_update()
-        data = conn.execute(query).scalar_one_or_none()
+        lock_clause = conn.for_update if lock else ""
+        data = conn.execute(f"SELECT data FROM dossiers WHERE code = :code{lock_clause}",
+                            {"code": code}).scalar()
         if data is None:
             raise MissingEntry(_("Không tìm thấy hồ sơ có mã {value}").format(value=code),
                                field="ma_ho_so", value=code)
-        return Dossier.from_dict(data)
+        return Dossier.from_dict(json.loads(data))
 
     def get(self, code: str) -> Dossier:
         code = (code or "").strip().upper()
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             return self._row(conn, code)
 
     def list(self, *, state: State | str | None = None, owner: str | None = None,
              procedure_code: str | None = None) -> list[Dossier]:
-        table = schema.dossiers
-        query = select(table.c.data).order_by(table.c.code)
-        if state is not None:
-            query = query.where(table.c.state == State(state).value)
-        if owner is not None:
-            query = query.where(table.c.owner == owner)
-        if procedure_code is not None:
-            query = query.where(table.c.procedure_code == procedure_code)
-        with self.box.engine.connect() as conn:
-            return [Dossier.from_dict(data) for (data,) in conn.execute(query)]
+        where, params = where_equal(state=State(state).value if state is not None else None,
+                                    owner=owner, procedure_code=procedure_code)
+        with self.box.reading() as conn:
+            rows = conn.execute(f"SELECT data FROM dossiers{where} ORDER BY code",
+                                params).scalars()
+        return [Dossier.from_dict(json.loads(data)) for data in rows]
 
     def owner(self, code: str) -> str:
-        with self.box.engine.connect() as conn:
-            owner = conn.execute(select(schema.dossiers.c.owner)
-                                 .where(schema.dossiers.c.code == code)).scalar_one_or_none()
+        with self.box.reading() as conn:
+            owner = conn.execute("SELECT owner FROM dossiers WHERE code = :code",
+                                 {"code": code}).scalar()
         if owner is None:
             raise MissingEntry(_("Không tìm thấy hồ sơ có mã {value}").format(value=code),
                                field="ma_ho_so", value=code)
@@ -99,15 +94,18 @@ class DossierDesk:
     # -- writing -----------------------------------------------------------------
 
     def _save(self, conn: Connection, dossier: Dossier, *, new: bool = False) -> None:
-        table = schema.dossiers
-        values = {"procedure_code": dossier.procedure_code, "state": dossier.state.value,
-                  "channel": dossier.channel, "data": dossier.to_dict(),
+        values = {"code": dossier.code, "owner": self.box.actor,
+                  "procedure_code": dossier.procedure_code, "state": dossier.state.value,
+                  "channel": dossier.channel, "data": json.dumps(dossier.to_dict()),
                   "updated_at_sim": self.box._now(conn).isoformat(timespec="seconds")}
         if new:
-            conn.execute(insert(table).values(code=dossier.code, owner=self.box.actor,
-                                              **values))
+            conn.execute("INSERT INTO dossiers (code, owner, procedure_code, state, channel,"
+                         " data, updated_at_sim) VALUES (:code, :owner, :procedure_code,"
+                         " :state, :channel, :data, :updated_at_sim)", values)
         else:
-            conn.execute(update(table).where(table.c.code == dossier.code).values(**values))
+            conn.execute("UPDATE dossiers SET procedure_code = :procedure_code, state = :state,"
+                         " channel = :channel, data = :data, updated_at_sim = :updated_at_sim"
+                         " WHERE code = :code", values)
 
     def _procedure(self, code: str) -> Procedure:
         return self.catalogue[code]
@@ -163,8 +161,8 @@ class DossierDesk:
         return dossier
 
     def _check_applicant(self, conn: Connection, dossier: Dossier) -> None:
-        owner = conn.execute(select(schema.dossiers.c.owner)
-                             .where(schema.dossiers.c.code == dossier.code)).scalar_one()
+        owner = conn.execute("SELECT owner FROM dossiers WHERE code = :code",
+                             {"code": dossier.code}).scalar_one()
         if self.box.role not in ("trainer", "system") and owner != self.box.actor:
             raise InvalidInput(_("Hồ sơ {code} do người khác nộp; chỉ người nộp mới được thao "
                                  "tác").format(code=dossier.code), field="ma_ho_so",

@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
-
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
-from . import schema
+from .db import where_equal
 
 if TYPE_CHECKING:
     from .store import Sandbox
@@ -100,9 +98,11 @@ class FeedbackDesk:
         box = self.box
         with box.transaction() as conn:
             at = box._now(conn).isoformat(timespec="seconds")
-            new_id = conn.execute(insert(schema.feedback).values(
-                kind=kind, dossier_code=dossier_code, rating=rating, text=text,
-                author=box.actor, created_at=at)).inserted_primary_key[0]
+            new_id = conn.execute(
+                "INSERT INTO feedback (kind, dossier_code, rating, text, author, created_at)"
+                " VALUES (:kind, :dossier_code, :rating, :text, :author, :at) RETURNING id",
+                {"kind": kind, "dossier_code": dossier_code, "rating": rating, "text": text,
+                 "author": box.actor, "at": at}).scalar_one()
             box._append(conn, f"feedback.{kind}", dossier_code,
                         {"id": new_id, "rating": rating, "text": text})
         return self.get(new_id)
@@ -117,25 +117,23 @@ class FeedbackDesk:
         self.get(feedback_id)
         with box.transaction() as conn:
             at = box._now(conn).isoformat(timespec="seconds")
-            conn.execute(update(schema.feedback).where(schema.feedback.c.id == feedback_id)
-                         .values(answer=text, answered_by=box.actor, answered_at=at))
+            conn.execute("UPDATE feedback SET answer = :text, answered_by = :by,"
+                         " answered_at = :at WHERE id = :id",
+                         {"id": feedback_id, "text": text, "by": box.actor, "at": at})
             box._append(conn, "feedback.answered", str(feedback_id), {"text": text})
         return self.get(feedback_id)
 
     def get(self, feedback_id: int) -> Feedback:
-        with self.box.engine.connect() as conn:
-            row = conn.execute(select(schema.feedback)
-                               .where(schema.feedback.c.id == feedback_id)).first()
+        with self.box.reading() as conn:
+            row = conn.execute("SELECT * FROM feedback WHERE id = :id",
+                               {"id": feedback_id}).first()
         if row is None:
             raise MissingEntry(_("Không có phản ánh số {value}").format(value=feedback_id),
                                field="feedback", value=feedback_id)
         return Feedback.from_row(row)
 
     def list(self, *, author: str | None = None, kind: str | None = None) -> list[Feedback]:
-        query = select(schema.feedback).order_by(schema.feedback.c.id)
-        if author is not None:
-            query = query.where(schema.feedback.c.author == author)
-        if kind is not None:
-            query = query.where(schema.feedback.c.kind == kind)
-        with self.box.engine.connect() as conn:
-            return [Feedback.from_row(row) for row in conn.execute(query)]
+        where, params = where_equal(author=author, kind=kind)
+        with self.box.reading() as conn:
+            rows = conn.execute(f"SELECT * FROM feedback{where} ORDER BY id", params)
+            return [Feedback.from_row(row) for row in rows]

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, insert, select, update
-
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _
-from . import schema, world
+from . import world
+from .db import Connection, where_equal
 
 if TYPE_CHECKING:
     from ..domain.locality import Counter, Locality
@@ -77,10 +76,9 @@ class QueueDesk:
                            field="quay", value=number)
 
     def _waiting(self, conn: Connection, day: date, counter: int) -> int:
-        table = schema.queue_tickets
-        return conn.execute(select(func.count()).select_from(table).where(
-            table.c.day == day.isoformat(), table.c.counter == counter,
-            table.c.status == "waiting")).scalar_one()
+        return conn.execute("SELECT COUNT(*) FROM queue_tickets WHERE day = :day"
+                            " AND counter = :counter AND status = 'waiting'",
+                            {"day": day.isoformat(), "counter": counter}).scalar_one()
 
     def take(self, field: str) -> Ticket:
         """Issue the next ticket for a field; refused outside opening hours."""
@@ -108,20 +106,23 @@ class QueueDesk:
                     n=counter.number), field="quay", value=counter.number)
             ahead = self._waiting(conn, now.date(), counter.number)
             number = f"{counter.number}{seq:03d}"
-            new_id = conn.execute(insert(schema.queue_tickets).values(
-                number=number, day=now.date().isoformat(), field=field, counter=counter.number,
-                status="waiting", issued_at=now.isoformat(timespec="seconds"),
-                estimated_wait_min=ahead * self.service_minutes, owner=box.actor,
-            )).inserted_primary_key[0]
+            new_id = conn.execute(
+                "INSERT INTO queue_tickets (number, day, field, counter, status, issued_at,"
+                " estimated_wait_min, owner) VALUES (:number, :day, :field, :counter,"
+                " 'waiting', :issued_at, :estimated_wait_min, :owner) RETURNING id",
+                {"number": number, "day": now.date().isoformat(), "field": field,
+                 "counter": counter.number, "issued_at": now.isoformat(timespec="seconds"),
+                 "estimated_wait_min": ahead * self.service_minutes, "owner": box.actor},
+            ).scalar_one()
             box._append(conn, "queue.ticket", number, {"field": field,
                                                        "counter": counter.number,
                                                        "ahead": ahead})
         return self.get(new_id)
 
     def get(self, ticket_id: int) -> Ticket:
-        with self.box.engine.connect() as conn:
-            row = conn.execute(select(schema.queue_tickets)
-                               .where(schema.queue_tickets.c.id == ticket_id)).first()
+        with self.box.reading() as conn:
+            row = conn.execute("SELECT * FROM queue_tickets WHERE id = :id",
+                               {"id": ticket_id}).first()
         if row is None:
             raise MissingEntry(_("Không có phiếu số thứ tự {value}").format(value=ticket_id),
                                field="so_thu_tu", value=ticket_id)
@@ -134,31 +135,28 @@ class QueueDesk:
             raise InvalidInput(_("Chỉ cán bộ tại quầy mới được gọi số"), field="role",
                                value=box.role)
         self._counter(counter)
-        table = schema.queue_tickets
         with box.transaction() as conn:
             now = box._now(conn)
-            today = now.date().isoformat()
-            conn.execute(update(table).where(table.c.day == today, table.c.counter == counter,
-                                             table.c.status == "called").values(status="done"))
-            row = conn.execute(select(table).where(
-                table.c.day == today, table.c.counter == counter, table.c.status == "waiting")
-                .order_by(table.c.id).limit(1).with_for_update()).first()
+            at = {"day": now.date().isoformat(), "counter": counter}
+            conn.execute("UPDATE queue_tickets SET status = 'done' WHERE day = :day"
+                         " AND counter = :counter AND status = 'called'", at)
+            row = conn.execute("SELECT * FROM queue_tickets WHERE day = :day AND counter ="
+                               " :counter AND status = 'waiting' ORDER BY id LIMIT 1"
+                               + conn.for_update, at).first()
             if row is None:
                 return None
-            conn.execute(update(table).where(table.c.id == row.id).values(
-                status="called", called_at=now.isoformat(timespec="seconds")))
+            conn.execute("UPDATE queue_tickets SET status = 'called', called_at = :at"
+                         " WHERE id = :id",
+                         {"id": row.id, "at": now.isoformat(timespec="seconds")})
             box._append(conn, "queue.called", row.number, {"counter": counter})
         return self.get(row.id)
 
     def tickets(self, *, day: date | None = None, owner: str | None = None) -> list[Ticket]:
-        table = schema.queue_tickets
-        query = select(table).order_by(table.c.id)
-        if day is not None:
-            query = query.where(table.c.day == day.isoformat())
-        if owner is not None:
-            query = query.where(table.c.owner == owner)
-        with self.box.engine.connect() as conn:
-            return [Ticket.from_row(row) for row in conn.execute(query)]
+        where, params = where_equal(day=day.isoformat() if day is not None else None,
+                                    owner=owner)
+        with self.box.reading() as conn:
+            rows = conn.execute(f"SELECT * FROM queue_tickets{where} ORDER BY id", params)
+            return [Ticket.from_row(row) for row in rows]
 
     def display(self) -> dict[int, str | None]:
         """What the hall screen shows: each counter and the number it is serving."""

@@ -1,183 +1,159 @@
-"""Tables of the sandbox store (SQLAlchemy Core, so SQLite and PostgreSQL both work).
+"""Tables of the sandbox store, as SQL that SQLite and PostgreSQL both accept.
 
 Rows hold the current state; ``events`` holds every action, append-only and
-hash-chained. New tables may be added later; ``create_all`` adds missing ones to an
-existing store without touching its rows.
+hash-chained. ``create_all`` adds missing tables and indexes to an existing store
+without touching its rows. JSON columns are stored as text (``json.dumps``);
+``{serial}`` is the one spelling the two databases disagree on.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    Column,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from .db import Connection
 
 SCHEMA_VERSION = 1
 
-metadata = MetaData()
+SERIAL = {"sqlite": "INTEGER PRIMARY KEY", "postgresql": "SERIAL PRIMARY KEY"}
 
-meta = Table(
-    "meta", metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
+TABLES = {
+    "meta": """
+        key VARCHAR(64) PRIMARY KEY,
+        value TEXT NOT NULL""",
+    "events": """
+        seq INTEGER PRIMARY KEY,
+        at_sim VARCHAR(32) NOT NULL,
+        at_wall VARCHAR(40) NOT NULL,
+        actor VARCHAR(100) NOT NULL,
+        role VARCHAR(32) NOT NULL,
+        action VARCHAR(64) NOT NULL,
+        subject VARCHAR(100),
+        payload TEXT NOT NULL,
+        prev_hash VARCHAR(64) NOT NULL,
+        hash VARCHAR(64) NOT NULL""",
+    "sequences": """
+        scope VARCHAR(100) PRIMARY KEY,
+        value INTEGER NOT NULL""",
+    "dossiers": """
+        code VARCHAR(40) PRIMARY KEY,
+        procedure_code VARCHAR(64) NOT NULL,
+        state VARCHAR(32) NOT NULL,
+        channel VARCHAR(16) NOT NULL,
+        owner VARCHAR(100) NOT NULL,
+        data TEXT NOT NULL,
+        updated_at_sim VARCHAR(32) NOT NULL""",
+    "queue_tickets": """
+        id {serial},
+        number VARCHAR(16) NOT NULL,
+        day VARCHAR(10) NOT NULL,
+        field VARCHAR(64) NOT NULL,
+        counter INTEGER NOT NULL,
+        status VARCHAR(16) NOT NULL,
+        issued_at VARCHAR(32) NOT NULL,
+        called_at VARCHAR(32),
+        estimated_wait_min INTEGER NOT NULL,
+        owner VARCHAR(100) NOT NULL,
+        UNIQUE (day, number)""",
+    "accounts": """
+        id VARCHAR(64) PRIMARY KEY,
+        owner VARCHAR(100) NOT NULL,
+        app VARCHAR(32) NOT NULL,
+        bank_bin VARCHAR(6) NOT NULL,
+        number VARCHAR(19) NOT NULL,
+        holder_name VARCHAR(100) NOT NULL,
+        balance BIGINT NOT NULL,
+        pin_hash VARCHAR(128),
+        failed_pins INTEGER NOT NULL DEFAULT 0,
+        locked BOOLEAN NOT NULL DEFAULT FALSE""",
+    "payments": """
+        reference VARCHAR(32) PRIMARY KEY,
+        idempotency_key VARCHAR(100) NOT NULL UNIQUE,
+        payer VARCHAR(100) NOT NULL,
+        app VARCHAR(32) NOT NULL,
+        payee_bin VARCHAR(6) NOT NULL,
+        payee_account VARCHAR(19) NOT NULL,
+        payee_name VARCHAR(100),
+        amount BIGINT NOT NULL,
+        purpose VARCHAR(100),
+        dossier_code VARCHAR(40),
+        status VARCHAR(16) NOT NULL,
+        at_sim VARCHAR(32) NOT NULL""",
+    "feedback": """
+        id {serial},
+        kind VARCHAR(16) NOT NULL,
+        dossier_code VARCHAR(40),
+        rating INTEGER,
+        text TEXT NOT NULL,
+        author VARCHAR(100) NOT NULL,
+        created_at VARCHAR(32) NOT NULL,
+        answer TEXT,
+        answered_by VARCHAR(100),
+        answered_at VARCHAR(32)""",
+    "answers": """
+        actor VARCHAR(100) NOT NULL,
+        question VARCHAR(100) NOT NULL,
+        value TEXT NOT NULL,
+        at_sim VARCHAR(32) NOT NULL,
+        PRIMARY KEY (actor, question)""",
+    # VNeID simulator (sandbox/vneid.py). One account per (owner, CCCD): trainees sharing
+    # a classroom store may each activate the same practice persona on their own "phone".
+    "vneid_accounts": """
+        owner VARCHAR(100) NOT NULL,
+        cccd VARCHAR(12) NOT NULL,
+        status VARCHAR(16) NOT NULL,
+        phone VARCHAR(10) NOT NULL,
+        level INTEGER NOT NULL,
+        profile TEXT NOT NULL,
+        password_hash VARCHAR(160),
+        passcode_hash VARCHAR(160),
+        device VARCHAR(64),
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        failed_passcodes INTEGER NOT NULL DEFAULT 0,
+        locked_until VARCHAR(32),
+        activated_at VARCHAR(32),
+        PRIMARY KEY (owner, cccd)""",
+    "vneid_otps": """
+        id {serial},
+        owner VARCHAR(100) NOT NULL,
+        cccd VARCHAR(12) NOT NULL,
+        purpose VARCHAR(16) NOT NULL,
+        device VARCHAR(64),
+        code_hash VARCHAR(160) NOT NULL,
+        issued_at VARCHAR(32) NOT NULL,
+        expires_at VARCHAR(32) NOT NULL,
+        failed INTEGER NOT NULL DEFAULT 0,
+        status VARCHAR(16) NOT NULL""",
+    # Biometric enrolment at the police (level 2), recorded by an official or trainer.
+    "vneid_enrolments": """
+        cccd VARCHAR(12) PRIMARY KEY,
+        level INTEGER NOT NULL,
+        at_sim VARCHAR(32) NOT NULL,
+        "by" VARCHAR(100) NOT NULL""",
+    # owner NULL: a notice to whoever holds an account for this CCCD.
+    "vneid_notifications": """
+        id {serial},
+        owner VARCHAR(100),
+        cccd VARCHAR(12) NOT NULL,
+        at_sim VARCHAR(32) NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        title VARCHAR(200) NOT NULL,
+        text TEXT NOT NULL""",
+}
 
-events = Table(
-    "events", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at_sim", String(32), nullable=False),
-    Column("at_wall", String(40), nullable=False),
-    Column("actor", String(100), nullable=False),
-    Column("role", String(32), nullable=False),
-    Column("action", String(64), nullable=False, index=True),
-    Column("subject", String(100), index=True),
-    Column("payload", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False),
-)
+INDEXES = {
+    "events": ("action", "subject"),
+    "dossiers": ("procedure_code", "state", "owner"),
+    "accounts": ("owner",),
+    "payments": ("payer", "dossier_code"),
+    "feedback": ("dossier_code",),
+    "vneid_otps": ("owner", "cccd"),
+    "vneid_notifications": ("owner", "cccd"),
+}
 
-sequences = Table(
-    "sequences", metadata,
-    Column("scope", String(100), primary_key=True),
-    Column("value", Integer, nullable=False),
-)
 
-dossiers = Table(
-    "dossiers", metadata,
-    Column("code", String(40), primary_key=True),
-    Column("procedure_code", String(64), nullable=False, index=True),
-    Column("state", String(32), nullable=False, index=True),
-    Column("channel", String(16), nullable=False),
-    Column("owner", String(100), nullable=False, index=True),
-    Column("data", JSON, nullable=False),
-    Column("updated_at_sim", String(32), nullable=False),
-)
-
-queue_tickets = Table(
-    "queue_tickets", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("number", String(16), nullable=False),
-    Column("day", String(10), nullable=False),
-    Column("field", String(64), nullable=False),
-    Column("counter", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("issued_at", String(32), nullable=False),
-    Column("called_at", String(32)),
-    Column("estimated_wait_min", Integer, nullable=False),
-    Column("owner", String(100), nullable=False),
-    UniqueConstraint("day", "number"),
-)
-
-accounts = Table(
-    "accounts", metadata,
-    Column("id", String(64), primary_key=True),
-    Column("owner", String(100), nullable=False, index=True),
-    Column("app", String(32), nullable=False),
-    Column("bank_bin", String(6), nullable=False),
-    Column("number", String(19), nullable=False),
-    Column("holder_name", String(100), nullable=False),
-    Column("balance", BigInteger, nullable=False),
-    Column("pin_hash", String(128)),
-    Column("failed_pins", Integer, nullable=False, default=0),
-    Column("locked", Boolean, nullable=False, default=False),
-)
-
-payments = Table(
-    "payments", metadata,
-    Column("reference", String(32), primary_key=True),
-    Column("idempotency_key", String(100), nullable=False, unique=True),
-    Column("payer", String(100), nullable=False, index=True),
-    Column("app", String(32), nullable=False),
-    Column("payee_bin", String(6), nullable=False),
-    Column("payee_account", String(19), nullable=False),
-    Column("payee_name", String(100)),
-    Column("amount", BigInteger, nullable=False),
-    Column("purpose", String(100)),
-    Column("dossier_code", String(40), index=True),
-    Column("status", String(16), nullable=False),
-    Column("at_sim", String(32), nullable=False),
-)
-
-feedback = Table(
-    "feedback", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(16), nullable=False),
-    Column("dossier_code", String(40), index=True),
-    Column("rating", Integer),
-    Column("text", Text, nullable=False),
-    Column("author", String(100), nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("answer", Text),
-    Column("answered_by", String(100)),
-    Column("answered_at", String(32)),
-)
-
-answers = Table(
-    "answers", metadata,
-    Column("actor", String(100), primary_key=True),
-    Column("question", String(100), primary_key=True),
-    Column("value", JSON, nullable=False),
-    Column("at_sim", String(32), nullable=False),
-)
-
-# VNeID simulator (sandbox/vneid.py). One account per (owner, CCCD): trainees sharing a
-# classroom store may each activate the same practice persona on their own "phone".
-vneid_accounts = Table(
-    "vneid_accounts", metadata,
-    Column("owner", String(100), primary_key=True),
-    Column("cccd", String(12), primary_key=True),
-    Column("status", String(16), nullable=False),  # pending | active
-    Column("phone", String(10), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("profile", JSON, nullable=False),
-    Column("password_hash", String(160)),
-    Column("passcode_hash", String(160)),
-    Column("device", String(64)),
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("failed_passcodes", Integer, nullable=False, default=0),
-    Column("locked_until", String(32)),
-    Column("activated_at", String(32)),
-)
-
-vneid_otps = Table(
-    "vneid_otps", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("owner", String(100), nullable=False, index=True),
-    Column("cccd", String(12), nullable=False, index=True),
-    Column("purpose", String(16), nullable=False),
-    Column("device", String(64)),
-    Column("code_hash", String(160), nullable=False),
-    Column("issued_at", String(32), nullable=False),
-    Column("expires_at", String(32), nullable=False),
-    Column("failed", Integer, nullable=False, default=0),
-    Column("status", String(16), nullable=False),
-)
-
-# Biometric enrolment at the police (level 2), recorded by an official or trainer.
-vneid_enrolments = Table(
-    "vneid_enrolments", metadata,
-    Column("cccd", String(12), primary_key=True),
-    Column("level", Integer, nullable=False),
-    Column("at_sim", String(32), nullable=False),
-    Column("by", String(100), nullable=False),
-)
-
-# owner NULL: a notice to whoever holds an account for this CCCD.
-vneid_notifications = Table(
-    "vneid_notifications", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("owner", String(100), index=True),
-    Column("cccd", String(12), nullable=False, index=True),
-    Column("at_sim", String(32), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("title", String(200), nullable=False),
-    Column("text", Text, nullable=False),
-)
+def create_all(conn: Connection) -> None:
+    """Create what is missing; existing tables and rows stay as they are."""
+    serial = SERIAL.get(conn.dialect, SERIAL["postgresql"])
+    for table, columns in TABLES.items():
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns.format(serial=serial)})")
+    for table, columns in INDEXES.items():
+        for column in columns:
+            conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column} ON {table} ({column})")

@@ -1,7 +1,7 @@
 """The sandbox store: one database holding a simulated world and its event log.
 
-Opened by path (SQLite, WAL, busy timeout) or by SQLAlchemy URL (a classroom server
-may point at PostgreSQL). Opening an existing store never wipes it: an autograde run
+Opened by path (SQLite through the standard library: WAL, busy timeout) or by
+SQLAlchemy URL (a classroom server may point at PostgreSQL); see db.py. Opening an existing store never wipes it: an autograde run
 re-opens the trainee's store and reads what they actually did.
 
 Every change is written in the same transaction as its event, so the rows and the
@@ -22,11 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
-
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _
 from . import schema
+from .db import DEFAULT_FILE, Connection, Database, open_database, where_equal
 
 if TYPE_CHECKING:
     from .dossiers import DossierDesk
@@ -37,8 +36,6 @@ if TYPE_CHECKING:
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GENESIS = "0" * 64
-DEFAULT_FILE = "kynangso.sqlite"
-WRITE_OPTION = "kynangso_write"
 
 ROLES = {
     "trainee": "Học viên",
@@ -103,44 +100,6 @@ class ChainReport:
     problems: tuple[str, ...] = field(default_factory=tuple)
 
 
-def sqlalchemy_url(target: str | Path) -> str:
-    """A SQLAlchemy URL for a path or URL; a folder gets the default file name."""
-    text = str(target)
-    if "://" in text:
-        return text
-    path = Path(text).expanduser()
-    if path.is_dir():
-        path = path / DEFAULT_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path.resolve()}"
-
-
-def make_engine(url: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # We issue BEGIN ourselves (below); pysqlite's implicit BEGIN would be DEFERRED.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        if ":memory:" not in url and url not in ("sqlite://", "sqlite:///"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        # Writers take the lock up front (IMMEDIATE): two writers queue on the busy
-        # timeout instead of deadlocking when both try to upgrade a read lock.
-        # Readers begin DEFERRED so that reading never blocks a writer (WAL).
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
 class Sandbox:
     """A simulated world seen by one actor in one role.
 
@@ -148,17 +107,17 @@ class Sandbox:
     person's view of the same world (role play: one submits, another processes).
     """
 
-    def __init__(self, engine: Engine, *, actor: str, role: str, url: str):
+    def __init__(self, db: Database, *, actor: str, role: str):
         if role not in ROLES:
             raise InvalidInput(_("Vai trò {value!r} không tồn tại; chọn một trong: {allowed}")
                                .format(value=role, allowed=", ".join(ROLES)),
                                field="role", value=role)
         if not actor or not actor.strip():
             raise InvalidInput(_("Chưa nhập tên người dùng"), field="actor", value=actor)
-        self.engine = engine
+        self.db = db
         self.actor = actor.strip()
         self.role = role
-        self.url = url
+        self.url = db.url
 
     # -- opening -----------------------------------------------------------------
 
@@ -170,10 +129,10 @@ class Sandbox:
 
         ``start`` and ``clock_running`` only apply when the store is new.
         """
-        url = sqlalchemy_url(target)
-        engine = make_engine(url)
-        schema.metadata.create_all(engine)
-        box = cls(engine, actor=actor, role=role, url=url)
+        db = open_database(target)
+        with db.connect(write=True) as conn:
+            schema.create_all(conn)
+        box = cls(db, actor=actor, role=role)
         box._initialise(start=start, clock_running=clock_running)
         return box
 
@@ -208,10 +167,10 @@ class Sandbox:
         return VneidDesk(self)
 
     def as_actor(self, actor: str, role: str) -> Sandbox:
-        return Sandbox(self.engine, actor=actor, role=role, url=self.url)
+        return Sandbox(self.db, actor=actor, role=role)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.dispose()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -225,10 +184,14 @@ class Sandbox:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A write transaction: commits on success, rolls back on any error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(**{WRITE_OPTION: True})
-            with conn.begin():
-                yield conn
+        with self.db.connect(write=True) as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view, never blocking a writer."""
+        with self.db.connect() as conn:
+            yield conn
 
     def _initialise(self, *, start: datetime | None, clock_running: bool) -> None:
         defaults = {
@@ -240,21 +203,21 @@ class Sandbox:
             "clock_running": "1" if clock_running else "0",
         }
         with self.transaction() as conn:
-            have = {row.key for row in conn.execute(select(schema.meta.c.key))}
+            have = set(conn.execute("SELECT key FROM meta").scalars())
             missing = [{"key": k, "value": v} for k, v in defaults.items() if k not in have]
             if missing:
-                conn.execute(insert(schema.meta), missing)
+                conn.execute("INSERT INTO meta (key, value) VALUES (:key, :value)", missing)
 
     # -- meta and clock ------------------------------------------------------------
 
     def _meta(self, conn: Connection, key: str, *, lock: bool = False) -> str:
-        query = select(schema.meta.c.value).where(schema.meta.c.key == key)
-        if lock:
-            query = query.with_for_update()
-        return conn.execute(query).scalar_one()
+        lock_clause = conn.for_update if lock else ""
+        return conn.execute(f"SELECT value FROM meta WHERE key = :key{lock_clause}",
+                            {"key": key}).scalar_one()
 
     def _set_meta(self, conn: Connection, key: str, value: str) -> None:
-        conn.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=value))
+        conn.execute("UPDATE meta SET value = :value WHERE key = :key",
+                     {"key": key, "value": value})
 
     def _now(self, conn: Connection) -> datetime:
         base = datetime.fromisoformat(self._meta(conn, "clock_base_sim"))
@@ -265,7 +228,7 @@ class Sandbox:
 
     def now(self) -> datetime:
         """The simulated time (Vietnam local, naive)."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return self._now(conn)
 
     def _require_trainer(self, what: str) -> None:
@@ -323,9 +286,13 @@ class Sandbox:
         digest = event_hash(prev_hash, seq=seq, at_sim=at_sim, at_wall=at_wall,
                             actor=self.actor, role=self.role, action=action,
                             subject=subject, payload=body)
-        conn.execute(insert(schema.events).values(
-            seq=seq, at_sim=at_sim, at_wall=at_wall, actor=self.actor, role=self.role,
-            action=action, subject=subject, payload=body, prev_hash=prev_hash, hash=digest))
+        conn.execute(
+            "INSERT INTO events (seq, at_sim, at_wall, actor, role, action, subject, payload,"
+            " prev_hash, hash) VALUES (:seq, :at_sim, :at_wall, :actor, :role, :action,"
+            " :subject, :payload, :prev_hash, :hash)",
+            {"seq": seq, "at_sim": at_sim, "at_wall": at_wall, "actor": self.actor,
+             "role": self.role, "action": action, "subject": subject, "payload": body,
+             "prev_hash": prev_hash, "hash": digest})
         self._set_meta(conn, "chain_head", f"{seq}:{digest}")
         return Event(seq=seq, at_sim=datetime.fromisoformat(at_sim), at_wall=at_wall,
                      actor=self.actor, role=self.role, action=action, subject=subject,
@@ -341,25 +308,23 @@ class Sandbox:
     def events(self, *, action: str | None = None, actor: str | None = None,
                subject: str | None = None, prefix: str | None = None) -> list[Event]:
         """Logged events in order, optionally filtered."""
-        query = select(schema.events).order_by(schema.events.c.seq)
-        if action is not None:
-            query = query.where(schema.events.c.action == action)
+        where, params = where_equal(action=action, actor=actor, subject=subject)
         if prefix is not None:
-            query = query.where(schema.events.c.action.startswith(prefix))
-        if actor is not None:
-            query = query.where(schema.events.c.actor == actor)
-        if subject is not None:
-            query = query.where(schema.events.c.subject == subject)
-        with self.engine.connect() as conn:
-            return [Event.from_row(row) for row in conn.execute(query)]
+            # substr, not LIKE: a prefix may hold % or _.
+            where += (" AND " if where else " WHERE ") + \
+                "substr(action, 1, length(:prefix)) = :prefix"
+            params["prefix"] = prefix
+        with self.reading() as conn:
+            rows = conn.execute(f"SELECT * FROM events{where} ORDER BY seq", params)
+            return [Event.from_row(row) for row in rows]
 
     def verify_chain(self) -> ChainReport:
         """Recompute the hash chain; each break is named by its event number."""
         problems: list[str] = []
         prev_hash, expected_seq, count = GENESIS, 1, 0
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             head = self._meta(conn, "chain_head")
-            for row in conn.execute(select(schema.events).order_by(schema.events.c.seq)):
+            for row in conn.execute("SELECT * FROM events ORDER BY seq"):
                 count += 1
                 if row.seq != expected_seq:
                     problems.append(_("Thiếu sự kiện số {expected} (nhật ký bị xoá bớt)")
@@ -384,14 +349,14 @@ class Sandbox:
     # -- sequences and answers ---------------------------------------------------------
 
     def _next_in_sequence(self, conn: Connection, scope: str) -> int:
-        current = conn.execute(select(schema.sequences.c.value)
-                               .where(schema.sequences.c.scope == scope)
-                               .with_for_update()).scalar_one_or_none()
+        current = conn.execute(f"SELECT value FROM sequences WHERE scope = :scope"
+                               f"{conn.for_update}", {"scope": scope}).scalar()
         if current is None:
-            conn.execute(insert(schema.sequences).values(scope=scope, value=1))
+            conn.execute("INSERT INTO sequences (scope, value) VALUES (:scope, 1)",
+                         {"scope": scope})
             return 1
-        conn.execute(update(schema.sequences).where(schema.sequences.c.scope == scope)
-                     .values(value=current + 1))
+        conn.execute("UPDATE sequences SET value = :value WHERE scope = :scope",
+                     {"scope": scope, "value": current + 1})
         return current + 1
 
     def save_answer(self, question: str, value: Any) -> Event:
@@ -400,26 +365,25 @@ class Sandbox:
             raise InvalidInput(_("Thiếu mã câu hỏi"), field="question", value=question)
         json.dumps(value)  # refuse values a grader could not read back
         with self.transaction() as conn:
-            at = _iso(self._now(conn))
-            table = schema.answers
-            exists = conn.execute(select(table.c.question).where(
-                table.c.actor == self.actor, table.c.question == question)).first()
+            row = {"actor": self.actor, "question": question, "value": json.dumps(value),
+                   "at_sim": _iso(self._now(conn))}
+            exists = conn.execute("SELECT question FROM answers WHERE actor = :actor"
+                                  " AND question = :question", row).first()
             if exists:
-                conn.execute(update(table).where(table.c.actor == self.actor,
-                                                 table.c.question == question)
-                             .values(value=value, at_sim=at))
+                conn.execute("UPDATE answers SET value = :value, at_sim = :at_sim"
+                             " WHERE actor = :actor AND question = :question", row)
             else:
-                conn.execute(insert(table).values(actor=self.actor, question=question,
-                                                  value=value, at_sim=at))
+                conn.execute("INSERT INTO answers (actor, question, value, at_sim)"
+                             " VALUES (:actor, :question, :value, :at_sim)", row)
             return self._append(conn, "answer.saved", question, {"value": value})
 
     def answer(self, question: str, *, actor: str | None = None) -> Any:
         """The latest answer to ``question``; MissingEntry when none was given."""
-        table = schema.answers
-        with self.engine.connect() as conn:
-            row = conn.execute(select(table.c.value).where(
-                table.c.actor == (actor or self.actor), table.c.question == question)).first()
+        with self.reading() as conn:
+            row = conn.execute("SELECT value FROM answers WHERE actor = :actor"
+                               " AND question = :question",
+                               {"actor": actor or self.actor, "question": question}).first()
         if row is None:
             raise MissingEntry(_("Chưa có câu trả lời cho câu hỏi {question}")
                                .format(question=question), field="question", value=question)
-        return row.value
+        return json.loads(row.value)

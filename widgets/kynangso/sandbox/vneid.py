@@ -15,13 +15,13 @@ belongs to the CCCD and reaches every account with that number.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
 from unidecode import unidecode
 
 from ..domain import vneid as rules_
@@ -39,7 +39,8 @@ from ..domain.vneid import (
 )
 from ..errors import InvalidInput, KnsError, MissingEntry
 from ..i18n import _
-from . import schema, world
+from . import world
+from .db import Connection, where_equal
 
 if TYPE_CHECKING:
     from .store import Sandbox
@@ -48,6 +49,7 @@ SEED_ENV = "KYNANGSO_OTP_SEED"
 DEFAULT_DEVICE = "dien-thoai-a"
 PENDING, ACTIVE = "pending", "active"
 LEVEL2_ROLES = ("official", "trainer")
+MARK_OTP = "UPDATE vneid_otps SET status = :status WHERE id = :id"
 
 
 def _iso(moment: datetime) -> str:
@@ -102,7 +104,7 @@ class LoginResult:
 def _account(row: Any) -> VneidAccount:
     return VneidAccount(
         owner=row.owner, cccd=row.cccd, status=row.status, phone=row.phone, level=row.level,
-        profile=Profile.from_dict(row.profile), device=row.device,
+        profile=Profile.from_dict(json.loads(row.profile)), device=row.device,
         failed_logins=row.failed_logins or 0, failed_passcodes=row.failed_passcodes or 0,
         locked_until=_when(row.locked_until), activated_at=_when(row.activated_at))
 
@@ -153,9 +155,14 @@ class VneidDesk:
             raise self._refuse(action, cccd, error) from None
 
     def _row(self, conn: Connection, cccd: str, *, owner: str | None = None) -> Any:
-        table = schema.vneid_accounts
-        return conn.execute(select(table).where(table.c.owner == (owner or self.box.actor),
-                                                table.c.cccd == cccd)).first()
+        return conn.execute("SELECT * FROM vneid_accounts WHERE owner = :owner AND cccd = :cccd",
+                            {"owner": owner or self.box.actor, "cccd": cccd}).first()
+
+    def _set_account(self, conn: Connection, cccd: str, **values: Any) -> None:
+        """Update this actor's account row; the column names come from this module."""
+        columns = ", ".join(f"{column} = :{column}" for column in values)
+        conn.execute(f"UPDATE vneid_accounts SET {columns} WHERE owner = :owner AND cccd = :cccd",
+                     {**values, "owner": self.box.actor, "cccd": cccd})
 
     def _not_activated(self, cccd: str) -> MissingEntry:
         return MissingEntry(_("Số {cccd} chưa kích hoạt tài khoản định danh điện tử trên điện "
@@ -165,7 +172,7 @@ class VneidDesk:
     def _active_row(self, cccd: str, action: str) -> tuple[Any, datetime]:
         """The active account row and the simulated time; a missing account is logged."""
         # Read first, log after: a refusal writes, and SQLite allows one writer at a time.
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             row = self._row(conn, cccd)
             now = self.box._now(conn)
         if row is None or row.status != ACTIVE:
@@ -174,30 +181,35 @@ class VneidDesk:
 
     def _notify(self, conn: Connection, cccd: str, kind: NoticeKind, title: str, text: str, *,
                 owner: str | None = "") -> None:
-        conn.execute(insert(schema.vneid_notifications).values(
-            owner=self.box.actor if owner == "" else owner, cccd=cccd,
-            at_sim=_iso(self.box._now(conn)), kind=kind.value, title=title, text=text))
+        conn.execute("INSERT INTO vneid_notifications (owner, cccd, at_sim, kind, title, text)"
+                     " VALUES (:owner, :cccd, :at_sim, :kind, :title, :text)",
+                     {"owner": self.box.actor if owner == "" else owner, "cccd": cccd,
+                      "at_sim": _iso(self.box._now(conn)), "kind": kind.value, "title": title,
+                      "text": text})
 
     def _enrolled_level(self, conn: Connection, cccd: str) -> int:
-        table = schema.vneid_enrolments
-        level = conn.execute(select(table.c.level).where(table.c.cccd == cccd)).scalar()
+        level = conn.execute("SELECT level FROM vneid_enrolments WHERE cccd = :cccd",
+                             {"cccd": cccd}).scalar()
         return level or 1
 
     def _send_otp(self, conn: Connection, cccd: str, purpose: str, device: str) -> OtpNotice:
         """Replace any unused code of this purpose, issue a new one and deliver it."""
-        box, table = self.box, schema.vneid_otps
+        box = self.box
         now = box._now(conn)
-        conn.execute(update(table).where(
-            table.c.owner == box.actor, table.c.cccd == cccd, table.c.purpose == purpose,
-            table.c.status.in_([OtpStatus.SENT.value, OtpStatus.VERIFIED.value]))
-            .values(status=OtpStatus.REPLACED.value))
+        conn.execute("UPDATE vneid_otps SET status = :replaced WHERE owner = :owner"
+                     " AND cccd = :cccd AND purpose = :purpose AND status IN (:sent, :verified)",
+                     {"replaced": OtpStatus.REPLACED.value, "owner": box.actor, "cccd": cccd,
+                      "purpose": purpose, "sent": OtpStatus.SENT.value,
+                      "verified": OtpStatus.VERIFIED.value})
         counter = box._next_in_sequence(conn, "vneid:otp")
         code = rules_.otp_code(self.seed, counter, self.rules.otp_digits)
         ticket = rules_.issue_otp(purpose, code, now, self.rules)
-        conn.execute(insert(table).values(
-            owner=box.actor, cccd=cccd, purpose=purpose, device=device,
-            code_hash=ticket.code_hash, issued_at=_iso(ticket.issued_at),
-            expires_at=_iso(ticket.expires_at), failed=0, status=OtpStatus.SENT.value))
+        conn.execute("INSERT INTO vneid_otps (owner, cccd, purpose, device, code_hash, issued_at,"
+                     " expires_at, failed, status) VALUES (:owner, :cccd, :purpose, :device,"
+                     " :code_hash, :issued_at, :expires_at, 0, :status)",
+                     {"owner": box.actor, "cccd": cccd, "purpose": purpose, "device": device,
+                      "code_hash": ticket.code_hash, "issued_at": _iso(ticket.issued_at),
+                      "expires_at": _iso(ticket.expires_at), "status": OtpStatus.SENT.value})
         if purpose == "activate":
             kind, title = NoticeKind.SMS, _("Tin nhắn")
             text = self.rules.text("sms_activation", code=code)
@@ -211,16 +223,15 @@ class VneidDesk:
         return OtpNotice(purpose, kind, text, ticket.issued_at, ticket.expires_at)
 
     def _latest_ticket(self, conn: Connection, cccd: str, purpose: str) -> Any:
-        table = schema.vneid_otps
-        return conn.execute(select(table).where(
-            table.c.owner == self.box.actor, table.c.cccd == cccd, table.c.purpose == purpose)
-            .order_by(table.c.id.desc()).limit(1)).first()
+        return conn.execute("SELECT * FROM vneid_otps WHERE owner = :owner AND cccd = :cccd"
+                            " AND purpose = :purpose ORDER BY id DESC LIMIT 1",
+                            {"owner": self.box.actor, "cccd": cccd, "purpose": purpose}).first()
 
     def _check_code(self, cccd: str, code: object, purpose: str,
                     device: str | None = None) -> Any:
         """Check a typed code against the latest ticket; returns the ticket row when right."""
-        box, table = self.box, schema.vneid_otps
-        with box.engine.connect() as conn:
+        box = self.box
+        with box.reading() as conn:
             row = self._latest_ticket(conn, cccd, purpose)
         if row is None or (device is not None and row.device != device):
             raise self._refuse("vneid.otp_failed", cccd, InvalidInput(
@@ -230,8 +241,10 @@ class VneidDesk:
         try:
             with box.transaction() as conn:
                 check = rules_.check_otp(_ticket(row), code, box._now(conn), self.rules)
-                conn.execute(update(table).where(table.c.id == row.id).values(
-                    failed=check.ticket.failed, status=check.ticket.status.value))
+                conn.execute("UPDATE vneid_otps SET failed = :failed, status = :status"
+                             " WHERE id = :id", {"failed": check.ticket.failed,
+                                                 "status": check.ticket.status.value,
+                                                 "id": row.id})
                 left = self.rules.limit("otp_max_attempts") - check.ticket.failed
                 box._append(conn, "vneid.otp_verified" if check.ok else "vneid.otp_failed",
                             cccd, {"purpose": purpose, "reason": check.reason,
@@ -247,7 +260,7 @@ class VneidDesk:
 
     def account(self, cccd: object, *, owner: str | None = None) -> VneidAccount:
         number = self._number(cccd)
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             row = self._row(conn, number, owner=owner)
         if row is None:
             raise self._not_activated(number)
@@ -256,18 +269,17 @@ class VneidDesk:
     def accounts(self, owner: str | None = None, *, active_only: bool = True
                  ) -> list[VneidAccount]:
         """Accounts of ``owner`` (default: this actor), most recently activated first."""
-        table = schema.vneid_accounts
-        query = select(table).where(table.c.owner == (owner or self.box.actor))
-        if active_only:
-            query = query.where(table.c.status == ACTIVE)
-        with self.box.engine.connect() as conn:
-            found = [_account(row) for row in conn.execute(query)]
+        where, params = where_equal(owner=owner or self.box.actor,
+                                    status=ACTIVE if active_only else None)
+        with self.box.reading() as conn:
+            found = [_account(row) for row in conn.execute(f"SELECT * FROM vneid_accounts{where}",
+                                                           params)]
         return sorted(found, key=lambda a: (a.activated_at or datetime.min, a.cccd),
                       reverse=True)
 
     def enrolment_level(self, cccd: object) -> int:
         """2 when the police enrolled the number's biometrics, else 1."""
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             return self._enrolled_level(conn, self._number(cccd))
 
     # -- activation ------------------------------------------------------------------------
@@ -288,23 +300,25 @@ class VneidDesk:
                   "ký.").format(label=rules_.field_label("so_dien_thoai"), phone=phone_number,
                                 cccd=number, tail=profile.phone[-3:]),
                 field="so_dien_thoai", value=phone), reason="phone_mismatch")
-        with box.engine.connect() as conn:
+        with box.reading() as conn:
             existing = self._row(conn, number)
         if existing is not None and existing.status == ACTIVE:
             raise self._refuse("vneid.activation_refused", number, InvalidInput(
                 self.rules.text("already_activated"), field="cccd", value=number),
                 reason="already_active")
-        table = schema.vneid_accounts
         with box.transaction() as conn:
             values = {"status": PENDING, "phone": phone_number,
                       "level": self._enrolled_level(conn, number),
-                      "profile": profile.to_dict(), "device": None, "failed_logins": 0,
-                      "failed_passcodes": 0, "locked_until": None}
+                      "profile": json.dumps(profile.to_dict()), "device": None,
+                      "failed_logins": 0, "failed_passcodes": 0, "locked_until": None}
             if existing is None:
-                conn.execute(insert(table).values(owner=box.actor, cccd=number, **values))
+                conn.execute("INSERT INTO vneid_accounts (owner, cccd, status, phone, level,"
+                             " profile, device, failed_logins, failed_passcodes, locked_until)"
+                             " VALUES (:owner, :cccd, :status, :phone, :level, :profile, :device,"
+                             " :failed_logins, :failed_passcodes, :locked_until)",
+                             {"owner": box.actor, "cccd": number, **values})
             else:
-                conn.execute(update(table).where(table.c.owner == box.actor,
-                                                 table.c.cccd == number).values(**values))
+                self._set_account(conn, number, **values)
             box._append(conn, "vneid.activation_requested", number, {
                 "phone": phone_number, "device": device, "persona": profile.persona_id})
             return self._send_otp(conn, number, "activate", device)
@@ -313,7 +327,7 @@ class VneidDesk:
         """A fresh activation code (after expiry or too many wrong tries)."""
         number = self._number(cccd)
         device = self._device(device)
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             row = self._row(conn, number)
         if row is None or row.status != PENDING:
             raise InvalidInput(_("Chưa có yêu cầu kích hoạt nào cho số {cccd}; hãy bấm «Gửi "
@@ -341,8 +355,8 @@ class VneidDesk:
                       "nhap_lai_passcode")
         password_hash = rules_.hash_secret(secret)
         passcode_hash = rules_.hash_secret(code)
-        box, table = self.box, schema.vneid_accounts
-        with box.engine.connect() as conn:
+        box = self.box
+        with box.reading() as conn:
             row = self._row(conn, number)
             ticket = self._latest_ticket(conn, number, "activate")
         if row is None or row.status != PENDING:
@@ -357,20 +371,18 @@ class VneidDesk:
         with box.transaction() as conn:
             now = box._now(conn)
             level = max(row.level, self._enrolled_level(conn, number))
-            conn.execute(update(table).where(table.c.owner == box.actor, table.c.cccd == number)
-                         .values(status=ACTIVE, level=level, password_hash=password_hash,
-                                 passcode_hash=passcode_hash, device=device,
-                                 activated_at=_iso(now), failed_logins=0, failed_passcodes=0,
-                                 locked_until=None))
-            conn.execute(update(schema.vneid_otps).where(schema.vneid_otps.c.id == ticket.id)
-                         .values(status=OtpStatus.USED.value))
+            self._set_account(conn, number, status=ACTIVE, level=level,
+                              password_hash=password_hash, passcode_hash=passcode_hash,
+                              device=device, activated_at=_iso(now), failed_logins=0,
+                              failed_passcodes=0, locked_until=None)
+            conn.execute(MARK_OTP, {"status": OtpStatus.USED.value, "id": ticket.id})
             self._notify(conn, number, NoticeKind.SYSTEM, _("Kích hoạt thành công"),
                          self.rules.text("activated", level=level))
             for warning in self.rules.scam_warnings:
                 self._notify(conn, number, NoticeKind.WARNING, warning.title, warning.text)
             box._append(conn, "vneid.activated", number, {
                 "level": level, "device": device, "phone": row.phone,
-                "persona": row.profile.get("persona_id")})
+                "persona": json.loads(row.profile).get("persona_id")})
         return self.account(number)
 
     # -- login -----------------------------------------------------------------------------
@@ -391,21 +403,19 @@ class VneidDesk:
             raise self._refuse("vneid.login_failed", number, InvalidInput(
                 _("Chưa nhập {label}").format(label=rules_.field_label("mat_khau")),
                 field="mat_khau"), reason="empty")
-        box, table = self.box, schema.vneid_accounts
+        box = self.box
         row, now = self._active_row(number, "vneid.login_failed")
         failed, locked = self._lock_state(row, now, "failed_logins")
         if locked:
             raise self._refuse("vneid.login_failed", number, InvalidInput(
                 rules_.lock_message(_when(row.locked_until), now, self.rules),
                 field="mat_khau"), reason="locked")
-        where = and_(table.c.owner == box.actor, table.c.cccd == number)
         if not rules_.verify_secret(password, row.password_hash):
             failure = rules_.after_wrong("mat_khau", failed, now, self.rules)
             with box.transaction() as conn:
-                conn.execute(update(table).where(where).values(
-                    failed_logins=failure.failed,
-                    locked_until=None if failure.locked_until is None
-                    else _iso(failure.locked_until)))
+                self._set_account(conn, number, failed_logins=failure.failed,
+                                  locked_until=None if failure.locked_until is None
+                                  else _iso(failure.locked_until))
                 box._append(conn, "vneid.login_failed", number, {
                     "reason": "wrong_password", "failed": failure.failed, "device": device,
                     "left": max(self.rules.limit("login_max_attempts") - failure.failed, 0)})
@@ -414,7 +424,7 @@ class VneidDesk:
                         "reason": "password", "until": _iso(failure.locked_until)})
             raise InvalidInput(failure.message, field="mat_khau")
         with box.transaction() as conn:
-            conn.execute(update(table).where(where).values(failed_logins=0, locked_until=None))
+            self._set_account(conn, number, failed_logins=0, locked_until=None)
             if row.device == device:
                 box._append(conn, "vneid.login", number, {"device": device,
                                                           "new_device": False})
@@ -431,12 +441,10 @@ class VneidDesk:
         number = self._number(cccd)
         device = self._device(device)
         ticket = self._check_code(number, code, "new_device", device)
-        box, table = self.box, schema.vneid_accounts
+        box = self.box
         with box.transaction() as conn:
-            conn.execute(update(table).where(table.c.owner == box.actor, table.c.cccd == number)
-                         .values(device=device))
-            conn.execute(update(schema.vneid_otps).where(schema.vneid_otps.c.id == ticket.id)
-                         .values(status=OtpStatus.USED.value))
+            self._set_account(conn, number, device=device)
+            conn.execute(MARK_OTP, {"status": OtpStatus.USED.value, "id": ticket.id})
             box._append(conn, "vneid.login", number, {"device": device, "new_device": True})
         return self.account(number)
 
@@ -444,7 +452,7 @@ class VneidDesk:
         number = self._number(cccd)
         device = self._device(device)
         row, _now = self._active_row(number, "vneid.otp_failed")
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             ticket = self._latest_ticket(conn, number, "new_device")
         if ticket is None or ticket.device != device or row.device == device:
             raise InvalidInput(_("Hãy đăng nhập bằng mật khẩu trên điện thoại này trước."),
@@ -462,21 +470,19 @@ class VneidDesk:
         number = self._number(cccd)
         action = "vneid.passcode_failed"
         code = self._checked(action, number, rules_.check_passcode, passcode, self.rules)
-        box, table = self.box, schema.vneid_accounts
+        box = self.box
         row, now = self._active_row(number, action)
         failed, locked = self._lock_state(row, now, "failed_passcodes")
         if locked:
             raise self._refuse(action, number, InvalidInput(
                 rules_.lock_message(_when(row.locked_until), now, self.rules),
                 field="passcode"), reason="locked", purpose=purpose)
-        where = and_(table.c.owner == box.actor, table.c.cccd == number)
         if not rules_.verify_secret(code, row.passcode_hash):
             failure = rules_.after_wrong("passcode", failed, now, self.rules)
             with box.transaction() as conn:
-                conn.execute(update(table).where(where).values(
-                    failed_passcodes=failure.failed,
-                    locked_until=None if failure.locked_until is None
-                    else _iso(failure.locked_until)))
+                self._set_account(conn, number, failed_passcodes=failure.failed,
+                                  locked_until=None if failure.locked_until is None
+                                  else _iso(failure.locked_until))
                 box._append(conn, action, number, {
                     "reason": "wrong_passcode", "failed": failure.failed, "purpose": purpose,
                     "left": max(self.rules.limit("passcode_max_attempts") - failure.failed, 0)})
@@ -485,7 +491,7 @@ class VneidDesk:
                         "reason": "passcode", "until": _iso(failure.locked_until)})
             raise InvalidInput(failure.message, field="passcode")
         with box.transaction() as conn:
-            conn.execute(update(table).where(where).values(failed_passcodes=0))
+            self._set_account(conn, number, failed_passcodes=0)
             box._append(conn, "vneid.passcode_ok", number, {"purpose": purpose})
 
     # -- level 2 ---------------------------------------------------------------------------
@@ -501,20 +507,21 @@ class VneidDesk:
         number = self._number(cccd)
         profile = rules_.profile_for(number, seed=self.rules.persona_seed,
                                      today=box.now().date())
-        accounts, enrolments = schema.vneid_accounts, schema.vneid_enrolments
         with box.transaction() as conn:
-            now = _iso(box._now(conn))
-            if conn.execute(select(enrolments.c.cccd).where(enrolments.c.cccd == number)).first():
-                conn.execute(update(enrolments).where(enrolments.c.cccd == number)
-                             .values(level=2, at_sim=now, by=box.actor))
+            enrolment = {"cccd": number, "level": 2, "at_sim": _iso(box._now(conn)),
+                         "by": box.actor}
+            if conn.execute("SELECT cccd FROM vneid_enrolments WHERE cccd = :cccd",
+                            enrolment).first():
+                conn.execute('UPDATE vneid_enrolments SET level = :level, at_sim = :at_sim,'
+                             ' "by" = :by WHERE cccd = :cccd', enrolment)
             else:
-                conn.execute(insert(enrolments).values(cccd=number, level=2, at_sim=now,
-                                                       by=box.actor))
-            changed = conn.execute(update(accounts).where(accounts.c.cccd == number,
-                                                          accounts.c.level < 2)
-                                   .values(level=2)).rowcount
-            active = conn.execute(select(accounts.c.owner).where(
-                accounts.c.cccd == number, accounts.c.status == ACTIVE)).first()
+                conn.execute('INSERT INTO vneid_enrolments (cccd, level, at_sim, "by")'
+                             ' VALUES (:cccd, :level, :at_sim, :by)', enrolment)
+            changed = conn.execute("UPDATE vneid_accounts SET level = 2"
+                                   " WHERE cccd = :cccd AND level < 2", {"cccd": number}).rowcount
+            active = conn.execute("SELECT owner FROM vneid_accounts WHERE cccd = :cccd"
+                                  " AND status = :status",
+                                  {"cccd": number, "status": ACTIVE}).first()
             if active:
                 self._notify(conn, number, NoticeKind.SYSTEM, level_title(),
                              self.rules.text("level2_upgraded"), owner=None)
@@ -561,11 +568,11 @@ class VneidDesk:
         number = self._number(cccd)
         action = "vneid.procedure_refused"
         box = self.box
-        with box.engine.connect() as conn:
+        with box.reading() as conn:
             row = self._row(conn, number)
         contact = self._checked(action, number, normalize_phone,
                                 row.phone if phone is None else phone)
-        profile = Profile.from_dict(row.profile)
+        profile = Profile.from_dict(json.loads(row.profile))
         applicant = {"ho_ten": profile.full_name, "cccd": number, "so_dien_thoai": contact,
                      "ngay_sinh": format_date(profile.birth_date),
                      "gioi_tinh": profile.gender.value, "dia_chi": profile.address}
@@ -600,11 +607,10 @@ class VneidDesk:
     def notifications(self, cccd: object) -> list[Notice]:
         """SMS, in-app messages, warnings and dossier status changes, newest first."""
         number = self._number(cccd)
-        table = schema.vneid_notifications
-        with self.box.engine.connect() as conn:
-            rows = conn.execute(select(table).where(
-                table.c.cccd == number,
-                or_(table.c.owner == self.box.actor, table.c.owner.is_(None)))).all()
+        with self.box.reading() as conn:
+            rows = conn.execute("SELECT * FROM vneid_notifications WHERE cccd = :cccd"
+                                " AND (owner = :owner OR owner IS NULL)",
+                                {"cccd": number, "owner": self.box.actor}).all()
         stored = [Notice(datetime.fromisoformat(r.at_sim), NoticeKind(r.kind), r.title, r.text,
                          order=r.id) for r in rows]
         derived = rules_.dossier_notices(self.dossiers(number), self.catalogue)

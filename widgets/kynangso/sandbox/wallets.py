@@ -14,15 +14,12 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
 from ..domain import wallets as rules
 from ..domain.banks import Bank, BankDirectory, load_banks
 from ..domain.wallets import Account, Payment, PaymentRequest, Receipt, Wallets
 from ..errors import InvalidInput, KnsError, MissingEntry
 from ..i18n import _, nfc
-from . import schema
+from .db import Connection, IntegrityError, where_equal
 
 if TYPE_CHECKING:
     import os
@@ -36,6 +33,9 @@ MAX_KEY = 100
 NUMBER_PREFIX = "0999"  # practice account numbers: 0999 + a 6-digit sequence
 MAX_BALANCE = 10 ** 12
 CENTRE_ROLES = ("trainer", "system")
+PAYMENTS = ("SELECT payments.*, accounts.holder_name AS payer_name FROM payments"
+            " JOIN accounts ON accounts.id = payments.payer")
+PAYMENTS_ORDER = " ORDER BY payments.at_sim, payments.reference"
 
 
 class _Refused(Exception):
@@ -95,50 +95,50 @@ class WalletDesk:
         with box.transaction() as conn:
             seq = box._next_in_sequence(conn, f"account:{self.bank.bin}")
             number = f"{NUMBER_PREFIX}{seq:06d}"
-            conn.execute(insert(schema.accounts).values(
-                id=number, owner=owner, app=wallet.code, bank_bin=self.bank.bin, number=number,
-                holder_name=name, balance=balance, pin_hash=pin_hash, failed_pins=0,
-                locked=False))
+            conn.execute("INSERT INTO accounts (id, owner, app, bank_bin, number, holder_name,"
+                         " balance, pin_hash, failed_pins, locked) VALUES (:id, :owner, :app,"
+                         " :bank_bin, :number, :holder_name, :balance, :pin_hash, 0, :locked)",
+                         {"id": number, "owner": owner, "app": wallet.code,
+                          "bank_bin": self.bank.bin, "number": number, "holder_name": name,
+                          "balance": balance, "pin_hash": pin_hash, "locked": False})
             box._append(conn, "account.opened", number, {
                 "owner": owner, "app": wallet.code, "bank_bin": self.bank.bin,
                 "number": number, "holder_name": name, "balance": balance})
         return self.account(number)
 
     def _row(self, conn: Connection, account_id: str) -> Any:
-        row = conn.execute(select(schema.accounts)
-                           .where(schema.accounts.c.id == account_id)).first()
+        row = conn.execute("SELECT * FROM accounts WHERE id = :id", {"id": account_id}).first()
         if row is None:
             raise MissingEntry(_("Không có tài khoản {value!r}").format(value=account_id),
                                field="tai_khoan", value=account_id)
         return row
 
     def account(self, account_id: str) -> Account:
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             return _account(self._row(conn, account_id))
 
     def accounts(self, owner: str | None = None) -> list[Account]:
-        query = select(schema.accounts).order_by(schema.accounts.c.number)
-        if owner is not None:
-            query = query.where(schema.accounts.c.owner == owner)
-        with self.box.engine.connect() as conn:
-            return [_account(row) for row in conn.execute(query)]
+        where, params = where_equal(owner=owner)
+        with self.box.reading() as conn:
+            return [_account(row) for row in
+                    conn.execute(f"SELECT * FROM accounts{where} ORDER BY number", params)]
 
     def unlock(self, account_id: str) -> Account:
         """Clear the wrong-PIN counter and unlock (trainer only)."""
         self.box._require_trainer(_("mở khoá tài khoản"))
         with self.box.transaction() as conn:
             self._row(conn, account_id)
-            conn.execute(update(schema.accounts).where(schema.accounts.c.id == account_id)
-                         .values(locked=False, failed_pins=0))
+            conn.execute("UPDATE accounts SET locked = :locked, failed_pins = 0 WHERE id = :id",
+                         {"locked": False, "id": account_id})
             self.box._append(conn, "account.unlocked", account_id, {})
         return self.account(account_id)
 
     # -- scanning ----------------------------------------------------------------------
 
     def _payee(self, conn: Connection, bank_bin: str, number: str) -> Any:
-        return conn.execute(select(schema.accounts).where(
-            schema.accounts.c.bank_bin == bank_bin,
-            schema.accounts.c.number == number)).first()
+        return conn.execute("SELECT * FROM accounts WHERE bank_bin = :bank_bin"
+                            " AND number = :number",
+                            {"bank_bin": bank_bin, "number": number}).first()
 
     def _resolve(self, conn: Connection, request: PaymentRequest) -> PaymentRequest:
         # Apps show the account holder's name from the bank, not the name printed in the code.
@@ -150,7 +150,7 @@ class WalletDesk:
     def preview(self, payload: str) -> PaymentRequest:
         """What the app shows after scanning ``payload`` (recipient, bank, amount)."""
         request = rules.payment_request(payload, self.banks)
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             return self._resolve(conn, request)
 
     def scan(self, image: bytes | Image.Image | str | os.PathLike) -> PaymentRequest:
@@ -176,7 +176,7 @@ class WalletDesk:
                 return self._pay(account_id, payload, pin, amount, key)
             except IntegrityError:
                 # Another writer (PostgreSQL) inserted the same key first: return its receipt.
-                with self.box.engine.connect() as conn:
+                with self.box.reading() as conn:
                     found = self._by_key(conn, key)
                 if found is None:
                     raise
@@ -240,12 +240,11 @@ class WalletDesk:
         now = box._now(conn)
         seq = box._next_in_sequence(conn, f"payment:{now:%y%m%d}")
         reference = f"GD{now:%y%m%d}{seq:06d}"
-        accounts = schema.accounts
-        conn.execute(update(accounts).where(accounts.c.id == payer.id).values(
-            balance=accounts.c.balance - to_pay, failed_pins=0))
+        conn.execute("UPDATE accounts SET balance = balance - :amount, failed_pins = 0"
+                     " WHERE id = :id", {"amount": to_pay, "id": payer.id})
         if payee is not None:
-            conn.execute(update(accounts).where(accounts.c.id == payee.id).values(
-                balance=accounts.c.balance + to_pay))
+            conn.execute("UPDATE accounts SET balance = balance + :amount WHERE id = :id",
+                         {"amount": to_pay, "id": payee.id})
         code = request.dossier_code if request.dossier_code and self._dossier_exists(
             conn, request.dossier_code) else None
         row = {"reference": reference, "idempotency_key": key, "payer": payer.id,
@@ -254,7 +253,11 @@ class WalletDesk:
                "payee_name": (request.recipient or "")[:MAX_NAME] or None,
                "amount": to_pay, "purpose": request.purpose, "dossier_code": code,
                "status": rules.PAID, "at_sim": now.isoformat(timespec="seconds")}
-        conn.execute(insert(schema.payments).values(**row))
+        conn.execute("INSERT INTO payments (reference, idempotency_key, payer, app, payee_bin,"
+                     " payee_account, payee_name, amount, purpose, dossier_code, status, at_sim)"
+                     " VALUES (:reference, :idempotency_key, :payer, :app, :payee_bin,"
+                     " :payee_account, :payee_name, :amount, :purpose, :dossier_code, :status,"
+                     " :at_sim)", row)
         if code is not None:
             try:
                 box.dossiers.mark_fee_paid(code, reference, to_pay, conn)
@@ -278,11 +281,12 @@ class WalletDesk:
         box = self.box
         with box.transaction() as conn:
             if refused.wrong_pin:
-                failed = (conn.execute(select(schema.accounts.c.failed_pins).where(
-                    schema.accounts.c.id == account_id)).scalar_one() or 0) + 1
+                failed = (conn.execute("SELECT failed_pins FROM accounts WHERE id = :id",
+                                       {"id": account_id}).scalar_one() or 0) + 1
                 outcome = rules.pin_failure(failed)
-                conn.execute(update(schema.accounts).where(schema.accounts.c.id == account_id)
-                             .values(failed_pins=failed, locked=outcome.locked))
+                conn.execute("UPDATE accounts SET failed_pins = :failed, locked = :locked"
+                             " WHERE id = :id",
+                             {"failed": failed, "locked": outcome.locked, "id": account_id})
                 box._append(conn, "payment.pin_failed", account_id, {
                     "failed": failed, "locked": outcome.locked, "idempotency_key": key})
                 if outcome.locked:
@@ -296,16 +300,16 @@ class WalletDesk:
             return error
 
     def _dossier_exists(self, conn: Connection, code: str) -> bool:
-        return conn.execute(select(schema.dossiers.c.code)
-                            .where(schema.dossiers.c.code == code)).first() is not None
+        return conn.execute("SELECT code FROM dossiers WHERE code = :code",
+                            {"code": code}).first() is not None
 
     # -- reading -------------------------------------------------------------------------
 
-    def _query(self):
-        payments, accounts = schema.payments, schema.accounts
-        return (select(payments, accounts.c.holder_name.label("payer_name"))
-                .join(accounts, accounts.c.id == payments.c.payer)
-                .order_by(payments.c.at_sim, payments.c.reference))
+    def _select(self, conn: Connection, where: str = "", params: dict[str, Any] | None = None
+                ) -> list[Payment]:
+        """Payments in time order, with the payer's name; ``where`` names payments' columns."""
+        rows = conn.execute(PAYMENTS + where + PAYMENTS_ORDER, params)
+        return [self._from_row(row) for row in rows]
 
     @staticmethod
     def _from_row(row: Any) -> Payment:
@@ -316,15 +320,16 @@ class WalletDesk:
                        dossier_code=row.dossier_code, status=row.status)
 
     def _payment(self, conn: Connection, reference: str) -> Payment:
-        row = conn.execute(self._query().where(schema.payments.c.reference == reference)).first()
-        if row is None:
+        found = self._select(conn, " WHERE payments.reference = :reference",
+                             {"reference": reference})
+        if not found:
             raise MissingEntry(_("Không có giao dịch {value}").format(value=reference),
                                field="ma_giao_dich", value=reference)
-        return self._from_row(row)
+        return found[0]
 
     def _by_key(self, conn: Connection, key: str) -> Payment | None:
-        row = conn.execute(self._query().where(schema.payments.c.idempotency_key == key)).first()
-        return None if row is None else self._from_row(row)
+        found = self._select(conn, " WHERE payments.idempotency_key = :key", {"key": key})
+        return found[0] if found else None
 
     def _receipt(self, payment: Payment, *, duplicate: bool = False) -> Receipt:
         bank = self.banks.find(payment.payee_bin)
@@ -334,7 +339,7 @@ class WalletDesk:
                        payer_number=payer.number, duplicate=duplicate)
 
     def payment(self, reference: str) -> Payment:
-        with self.box.engine.connect() as conn:
+        with self.box.reading() as conn:
             return self._payment(conn, reference)
 
     def receipt(self, reference: str) -> Receipt:
@@ -343,18 +348,17 @@ class WalletDesk:
 
     def payments(self, payer: str | None = None) -> list[Payment]:
         """Every payment in time order, or those paid from account ``payer``."""
-        query = self._query()
-        if payer is not None:
-            query = query.where(schema.payments.c.payer == payer)
-        with self.box.engine.connect() as conn:
-            return [self._from_row(row) for row in conn.execute(query)]
+        with self.box.reading() as conn:
+            return self._select(conn, *where_equal(payer=payer))
 
     def incoming(self, account_id: str, day: date | None = None) -> list[Payment]:
         """Payments received by ``account_id`` (a trader's stall), optionally on one day."""
         account = self.account(account_id)
-        query = self._query().where(schema.payments.c.payee_bin == account.bank_bin,
-                                    schema.payments.c.payee_account == account.number)
+        where = " WHERE payments.payee_bin = :bank_bin AND payments.payee_account = :number"
+        params = {"bank_bin": account.bank_bin, "number": account.number}
         if day is not None:
-            query = query.where(schema.payments.c.at_sim.startswith(day.isoformat()))
-        with self.box.engine.connect() as conn:
-            return [self._from_row(row) for row in conn.execute(query)]
+            # An ISO date holds no LIKE wildcard.
+            where += " AND payments.at_sim LIKE :day"
+            params["day"] = f"{day.isoformat()}%"
+        with self.box.reading() as conn:
+            return self._select(conn, where, params)
