@@ -7,8 +7,6 @@ import base64
 import html
 import io
 import re
-import sys
-import types
 from datetime import UTC, datetime
 
 import ipywidgets as W
@@ -500,12 +498,6 @@ def test_switching_language_keeps_the_current_step(box, dossier):
     assert "Kiểm tra người nhận" in page_text(screen)
 
 
-def test_page_query_reads_the_url_outside_voila(monkeypatch):
-    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    monkeypatch.setenv("QUERY_STRING", "nguoi=an&ma=TRUCLAM-251110-0001")
-    assert ui.page_query() == {"nguoi": "an", "ma": "TRUCLAM-251110-0001"}
-
-
 # --- the trader ---------------------------------------------------------------------------------
 
 
@@ -656,24 +648,6 @@ def test_a_customer_pays_the_stall_from_the_wallet_screen(box, trader):
     click(screen, "Xác nhận")
     stall = ui.stalls(trader)[0]
     assert [p.amount for p in trader.wallets.incoming(stall.account)] == [12_000]
-
-
-def test_page_query_waits_once_for_voilas_request_in_a_preheated_kernel(monkeypatch):
-    calls = []
-
-    def wait_for_request():
-        calls.append(1)
-        monkeypatch.setenv("QUERY_STRING", "nguoi=chi-hoa&ma=TRUCLAM-251110-0002")
-
-    fake = types.ModuleType("voila.utils")
-    fake.wait_for_request = wait_for_request
-    monkeypatch.setitem(sys.modules, "voila", types.ModuleType("voila"))
-    monkeypatch.setitem(sys.modules, "voila.utils", fake)
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    assert ui.page_query()["ma"] == "TRUCLAM-251110-0002"
-    assert ui.page_query()["nguoi"] == "chi-hoa"
-    assert calls == [1]  # a second wait would block: Voila sends the request only once
 
 
 def test_the_sales_book_is_a_page_per_day(box, trader):

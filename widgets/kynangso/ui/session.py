@@ -9,26 +9,63 @@ nbgrader collects it with the submission.
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from ..sandbox import world
 from ..sandbox.store import ROLES, Sandbox
 
 STORE_ENV = "KYNANGSO_STORE"
+log = logging.getLogger("kynangso.ui")
 
 
 def store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or Path.cwd() / "kynangso.sqlite")
 
 
-def _query() -> dict[str, str]:
-    if os.environ.get("VOILA_PREHEAT") == "True":
+def _preheated() -> bool:
+    return os.environ.get("VOILA_PREHEAT") == "True"
+
+
+def wait_for_request(timeout: float | None = None) -> None:
+    """Block a preheated kernel until Voila hands it a page request, then put the
+    request's variables (``QUERY_STRING``...) into the environment.
+
+    The same protocol as ``voila.utils.wait_for_request`` (Voila 0.5: one JSON message
+    on ``<ws base>voila/query/<kernel id>``), without importing ``voila``: that module
+    pulls in jupyter_server and nbconvert, ~46 MB and ~2 s in every app kernel.
+    """
+    from websockets.sync.client import connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
+           f"{env.get('VOILA_KERNEL_ID', '')}")
+    try:
+        with connect(url, open_timeout=30) as socket:
+            message = socket.recv(timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        # As Voila does: without the request, the page opens with the default person.
+        log.warning("no page request from %s: %s", url, exc)
+        return
+    env.update({key: str(value) for key, value in json.loads(message).items()})
+
+
+def page_query() -> dict[str, str]:
+    """``?nguoi=...&ma=...`` of the page that opened this kernel.
+
+    A preheated kernel waits here for the real request first; Voila sends it once per
+    kernel, so the kernel then stops counting as preheated and a second reader does not
+    wait for a request that never comes.
+    """
+    if _preheated():
         # A preheated kernel ran the imports before anyone asked for the page; wait
         # here for the real request so the URL's person and role are known.
-        from voila.utils import wait_for_request
-
         wait_for_request()
         # The request has arrived; a second wait (another screen) would hang the page.
         os.environ["VOILA_PREHEAT"] = "False"
@@ -39,7 +76,15 @@ def _query() -> dict[str, str]:
 def open_box(*, role: str = "trainee", actor: str = "hoc-vien",
              path: str | Path | None = None) -> Sandbox:
     """Open the shared store as the person named in the page URL, else the defaults."""
-    query = _query()
+    target = path or store_path()
+    warm = None
+    if _preheated():
+        # Before the request: open the store and build the ward's rules, which do not
+        # depend on who asks, so the page only waits for the screen itself.
+        warm = Sandbox.open(target)
+        for build in (world.catalogue, world.locality, world.calendar):
+            build()
+    query = page_query()
     wanted_role = query.get("vai", role)
     wanted_actor = query.get("nguoi", actor)
     # A URL typed by hand must not break the page: ignore what is not a valid name/role.
@@ -47,4 +92,6 @@ def open_box(*, role: str = "trainee", actor: str = "hoc-vien",
         wanted_role = role
     if not re.fullmatch(r"[\w.-]{1,60}", wanted_actor):
         wanted_actor = actor
-    return Sandbox.open(path or store_path(), actor=wanted_actor, role=wanted_role)
+    if warm is not None:
+        return warm.as_actor(wanted_actor, wanted_role)
+    return Sandbox.open(target, actor=wanted_actor, role=wanted_role)

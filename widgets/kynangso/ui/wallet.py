@@ -9,14 +9,12 @@ through those rules and log each step, so a grader reads what was really done.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs
 
 import ipywidgets as W
 
@@ -30,7 +28,7 @@ from ..errors import InvalidInput, KnsError
 from ..i18n import _
 from ..sandbox import fees
 from .base import Screen, esc, table
-from .session import open_box
+from .session import open_box, page_query
 
 PRACTICE_BALANCE = 2_000_000  # what a new practice account starts with
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is a few MB
@@ -69,28 +67,6 @@ CSS = """
 .kns-stack.widget-inline-hbox textarea { height: 72px; }
 </style>
 """
-
-
-# --- the page's query string, safe with Voila's pre-heated kernels --------------------------
-
-def page_query() -> dict[str, str]:
-    """``?nguoi=...&ma=...`` of the page that opened this kernel.
-
-    A pre-heated Voila kernel runs the notebook before anyone asks for the page, when the
-    query is still empty: wait here for the real request first (Voila's own helper). Voila
-    sends the request once per kernel, so the kernel then stops counting as pre-heated and a
-    second reader (``open_box``) does not wait for a request that never comes.
-    """
-    if os.environ.get("VOILA_PREHEAT") == "True":
-        try:
-            from voila.utils import wait_for_request
-        except ImportError:  # not served by Voila
-            pass
-        else:
-            wait_for_request()
-        os.environ["VOILA_PREHEAT"] = "False"
-    parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
-    return {key: values[-1] for key, values in parsed.items() if values}
 
 
 # --- QR codes other apps in the store show --------------------------------------------------
@@ -956,13 +932,11 @@ class TraderScreen(Screen):
 
 def wallet_app() -> WalletScreen:
     """Entry point for apps/wallet.ipynb (``?nguoi=<person>&ma=<dossier code>``)."""
-    query = page_query()
     # The same default person as the portal, whose "Mở ví để thanh toán" link opens this app.
-    return WalletScreen(open_box(role="resident", actor="nguoi-dan"),
-                        dossier_code=query.get("ma"))
+    box = open_box(role="resident", actor="nguoi-dan")  # waits for a preheated page first
+    return WalletScreen(box, dossier_code=page_query().get("ma"))
 
 
 def trader_app() -> TraderScreen:
     """Entry point for apps/trader.ipynb (``?nguoi=<trader>``)."""
-    page_query()
     return TraderScreen(open_box(role="resident", actor="tieu-thuong"))
