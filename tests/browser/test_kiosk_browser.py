@@ -88,3 +88,25 @@ def test_kiosk_works_from_the_keyboard_alone(voila):
         page.keyboard.press("Enter")
         page.locator(".kns-ticket-number").wait_for()
         assert rec.console_errors == [] and rec.page_errors == []
+
+
+def test_the_page_preloads_exactly_the_scripts_voila_asks_for(voila):
+    # The list in the template is recorded for the pinned Voila; after an upgrade this
+    # fails until `python scripts/update_preload.py` is run again.
+    import re
+
+    from helpers import ROOT
+
+    macro = ROOT / "share/jupyter/voila/templates/kynangso/preload.macro.html.j2"
+    listed = re.findall(r"}}/([\w.]+\.js)\"", macro.read_text(encoding="utf-8"))
+    warnings: list[str] = []
+    with browser_page() as (page, rec):
+        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+        open_app(page, voila.url("kiosk"))
+        page.wait_for_timeout(4000)  # Chromium warns of a preload left unused after load
+    assert listed, "run python scripts/update_preload.py"
+    asked = {m[1] for u in rec.requests
+             if (m := re.search(r"/voila/static/((?:\d+\.)?voila\.js)$", u.split("?")[0]))}
+    assert asked == set(listed), "run python scripts/update_preload.py"
+    assert not [w for w in warnings if "preload" in w.lower()]
+    assert rec.console_errors == [] and rec.page_errors == []
