@@ -38,6 +38,9 @@ install: $(VENV)/.installed $(LAB_SETTINGS)
 	  nbgrader.server_extensions.assignment_list nbgrader.server_extensions.course_list \
 	  nbgrader.server_extensions.validate_assignment; do \
 	  $(BIN)/jupyter server extension enable --sys-prefix $$ext >/dev/null 2>&1 || exit 1; done
+	@# Every app kernel imports the package; compile it here once, as a machine that sets
+	@# PYTHONDONTWRITEBYTECODE would otherwise compile it again in each kernel.
+	@$(BIN)/python -m compileall -q widgets/kynangso >/dev/null
 
 # The server that `make start` runs; tests call it on a free port.
 lab: install

@@ -8,10 +8,10 @@ Chromium driven by Playwright, the time from navigation to the first usable cont
 - each app in apps/ served by ``make apps`` with preheating turned off (cold), and with
   our configuration (a preheated kernel per app);
 
-and the resident memory (RSS) of each app's kernel beside the reference kernel (a bare
-ipywidgets kernel). Medians of ``--runs`` loads. Targets: cold <= 1.0x the reference
-cold, preheated <= 0.7x the reference cold, RSS <= 1.3x. Writes its section of
-docs/benchmarks.md.
+and the resident memory (RSS) of the kernel that served each page beside the reference
+kernel (a bare ipywidgets kernel). Medians of ``--runs`` loads, after one uncounted load
+per page. Targets: cold <= 1.0x the reference cold, preheated <= 0.7x the reference
+cold, RSS <= 1.3x. Writes its section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -118,6 +118,20 @@ def page_kernel_rss(server_pid: int, kernel_id: str) -> float:
     raise RuntimeError(f"no kernel process for {kernel_id}")
 
 
+def sample(browser, url: str, selector: str, server_pid: int, runs: int,
+           pause: float = 0) -> tuple[float, float]:
+    """Median seconds and kernel RSS of ``runs`` loads, after one load that is not
+    counted (a server's first page also compiles its templates)."""
+    times, rss = [], []
+    for index in range(runs + 1):
+        time.sleep(pause)
+        elapsed, memory = load(browser, url, selector, server_pid)
+        if index:
+            times.append(elapsed)
+            rss.append(memory)
+    return statistics.median(times), statistics.median(rss)
+
+
 def measure(runs: int, apps: list[str] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -131,43 +145,25 @@ def measure(runs: int, apps: list[str] | None = None) -> dict:
         Sandbox.open(store, start=datetime(2025, 11, 10, 8, 0), clock_running=False).close()
 
         with StockVoila(work) as stock:
-            times, rss = [], []
-            for _ in range(runs):
-                elapsed, memory = load(browser, stock.url(), REFERENCE_READY, stock.proc.pid)
-                times.append(elapsed)
-                rss.append(memory)
-            results["reference"] = (statistics.median(times), statistics.median(rss))
-
+            results["reference"] = sample(browser, stock.url(), REFERENCE_READY,
+                                          stock.proc.pid, runs)
         # Context, not a target: the same notebook, preheated with the project's
         # configuration, is about as fast as a Voila page can be on this machine.
         with StockVoila(work, project=True) as stock:
-            times = []
-            for _ in range(runs):
-                time.sleep(10)
-                times.append(load(browser, stock.url(), REFERENCE_READY, stock.proc.pid)[0])
-            results["reference_warm"] = statistics.median(times)
+            results["reference_warm"] = sample(browser, stock.url(), REFERENCE_READY,
+                                               stock.proc.pid, runs, pause=10)[0]
 
-        cold = VoilaServer(store, extra="--VoilaConfiguration.preheat_kernel=False")
-        with cold:
+        with VoilaServer(store, extra="--VoilaConfiguration.preheat_kernel=False") as cold:
             for app in apps:
-                times, rss = [], []
-                for _ in range(runs):
-                    elapsed, memory = load(browser, cold.url(app), APP_READY, cold.proc.pid)
-                    times.append(elapsed)
-                    rss.append(memory)
-                results["apps"][app] = {"cold": statistics.median(times),
-                                        "rss": statistics.median(rss)}
+                seconds, rss = sample(browser, cold.url(app), APP_READY, cold.proc.pid, runs)
+                results["apps"][app] = {"cold": seconds, "rss": rss}
 
         with VoilaServer(store) as warm:
             for app in apps:
-                times, rss = [], []
-                for _ in range(runs):
-                    time.sleep(10)  # the pool refills 3 s after a load (fill_delay), then preheats
-                    elapsed, memory = load(browser, warm.url(app), APP_READY, warm.proc.pid)
-                    times.append(elapsed)
-                    rss.append(memory)
-                results["apps"][app]["warm"] = statistics.median(times)
-                results["apps"][app]["rss_warm"] = statistics.median(rss)
+                # The pool refills 3 s after a load (fill_delay), then preheats.
+                seconds, rss = sample(browser, warm.url(app), APP_READY, warm.proc.pid, runs,
+                                      pause=10)
+                results["apps"][app].update(warm=seconds, rss_warm=rss)
         browser.close()
     return results
 
@@ -212,7 +208,7 @@ def section(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--apps", nargs="*", help="app names (default: every apps/*.ipynb)")
     args = parser.parse_args(argv)

@@ -29,10 +29,9 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from faker import Faker
 from unidecode import unidecode
 
 from ..errors import InvalidInput, MissingEntry
@@ -42,7 +41,11 @@ from .datafiles import DATA_DIR, invalid, load_yaml, require
 from .datafiles import flag_field as _flag
 from .datafiles import text_field as _text
 from .locality import load_locality
+from .personas import vietnamese_faker
 from .vietqr import VietQR, crc16, decode, encode
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 SCAMS_FILE = "scams.yaml"
 PATTERNS = ("qr_sticker", "qr_tampered", "lookalike_link", "otp_script", "genuine")
@@ -722,7 +725,7 @@ _RANKS = ("Trung úy", "Thượng úy", "Đại úy")
 
 @cache
 def _faker() -> Faker:
-    return Faker("vi_VN")
+    return vietnamese_faker()
 
 
 class _Maker:

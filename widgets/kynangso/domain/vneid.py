@@ -36,8 +36,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from faker import Faker
-
 from ..errors import InvalidInput
 from ..i18n import _, nfc
 from . import hashing
@@ -47,7 +45,14 @@ from .dossier import Dossier, State
 from .identity import N_, Gender, format_date, validate_cccd
 from .identity import field_label as identity_label
 from .locality import load_locality
-from .personas import MAX_PERSONAS, PRACTICE_SERIAL_PREFIX, Persona, age_on, persona_by_id
+from .personas import (
+    MAX_PERSONAS,
+    PRACTICE_SERIAL_PREFIX,
+    Persona,
+    age_on,
+    persona_by_id,
+    vietnamese_faker,
+)
 
 DEFAULT_FILE = "vneid.yaml"
 SECRET_ITERATIONS = 100_000
@@ -557,7 +562,7 @@ def profile_for(cccd: object, *, seed: int, today: date) -> Profile:
                        persona.household.address, persona.phone, persona.id)
     key = f"kynangso-vneid-{info.number}"
     rng = random.Random(key)
-    fake = Faker("vi_VN")
+    fake = vietnamese_faker()
     fake.seed_instance(key)
     first = (fake.first_name_male() if info.gender is Gender.MALE
              else fake.first_name_female())
