@@ -492,3 +492,14 @@ def test_form_reads_with_the_portal_labels_and_file_names(world):
     detail = text(opened(box, dossier.code).detail_html.value)
     assert "Số trang của bản chính 3" in detail
     assert "Tệp đính kèm bang-tot-nghiep.png" in detail and "so_trang" not in detail
+
+
+def test_the_form_reads_as_the_resident_chose_it_not_as_stored_codes(world):
+    box, volunteer, _ = world
+    dossier = volunteer.dossiers.create(
+        "thuong-tru", APPLICANT, channel="cong-dvc", documents=RESIDENCE_DOCS,
+        form={"dia_chi": "Tổ 3, phường Trúc Lâm", "nhan_ket_qua": "truc-tiep"})
+    volunteer.dossiers.submit(dossier.code)
+    detail = text(opened(box, dossier.code).detail_html.value)
+    assert "Hình thức nhận kết quả Nhận trực tiếp" in detail
+    assert "truc-tiep" not in detail

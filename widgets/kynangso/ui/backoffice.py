@@ -183,9 +183,13 @@ def _form_labels(procedure: Any) -> dict[str, str]:
     return labels
 
 
-def _shown_form(form: Mapping[str, Any]) -> dict[str, Any]:
-    """Attachments as their file names, not as the stored record."""
-    shown = dict(form)
+def _shown_form(form: Mapping[str, Any], procedure: Any) -> dict[str, Any]:
+    """Choices as their labels and attachments as their file names, not as stored."""
+    from .portal import form_value_label
+
+    shown = {k: form_value_label(procedure, k, v)
+             if procedure is not None and isinstance(v, str) and v else v
+             for k, v in form.items()}
     files = shown.get("tep_dinh_kem")
     if isinstance(files, Mapping):
         shown["tep_dinh_kem"] = ", ".join(
@@ -468,7 +472,8 @@ class BackofficeScreen(Screen):
             f"<div class=\"kns-muted\">{esc(_('Bước tiếp theo được phép'))}: "
             f"{esc(next_steps)}</div>",
             f"<h4>{esc(_('Người nộp'))}</h4>", _pairs(dossier.applicant),
-            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(_shown_form(dossier.form), _form_labels(procedure)),
+            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(_shown_form(dossier.form, procedure),
+                                                 _form_labels(procedure)),
             f"<h4>{esc(_('Giấy tờ kèm theo, đối chiếu với danh mục thủ tục'))}</h4>",
             self._documents_html(dossier, procedure),
             f"<h4>{esc(_('Lệ phí'))}</h4>", self._fee_html(dossier, procedure),

@@ -143,6 +143,20 @@ class FormField:
         return _(self.label)
 
 
+def form_value_label(procedure: Procedure, key: str, value: Any) -> str:
+    """A form value as the resident chose it: the label, not the stored code."""
+    try:
+        if key == "gioi_tinh":
+            return parse_gender(value).label
+        if key == "nhan_ket_qua":
+            return delivery_name(value)
+        if key == "doi_tuong":
+            return procedure.groups.get(value, str(value))
+    except KnsError:  # a value stored by something else than the form: show it as is
+        pass
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Attachment:
     """A file attached for one document: what grading and the back office can see."""
@@ -848,13 +862,7 @@ class PortalScreen(Screen):
         for key, value in draft.clean.items():
             if value is None:
                 continue
-            if key == "gioi_tinh":
-                value = parse_gender(value).label
-            elif key == "nhan_ket_qua":
-                value = delivery_name(value)
-            elif key == "doi_tuong":
-                value = proc.groups[value]
-            shown.append(self._line(labels[key], str(value)))
+            shown.append(self._line(labels[key], form_value_label(proc, key, value)))
         files = "".join(f"<li>{esc(d.name)}: {esc(draft.attachments[d.code].describe())}</li>"
                         for d in proc.documents if d.code in draft.attachments)
         quote = quote_for(proc, draft.clean)
@@ -1235,6 +1243,6 @@ def portal_app() -> PortalScreen:
 
 
 __all__ = ["Attachment", "Draft", "FormField", "PortalScreen", "SampleScan", "check_upload",
-           "collection_account", "collection_name", "fee_qr", "form_fields",
+           "collection_account", "collection_name", "fee_qr", "form_fields", "form_value_label",
            "missing_documents", "portal_app", "sample_scans", "samples_for", "validate_form",
            "wallet_link"]
