@@ -15,9 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections import namedtuple
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,14 @@ class Result:
         return [row[0] for row in self.rows]
 
 
-class Connection:
+class Connection(ABC):
     """One connection inside one transaction; ``execute`` runs one statement."""
 
     dialect = "sqlite"
 
+    @abstractmethod
     def execute(self, sql: str, params: Params = None) -> Result:
-        raise NotImplementedError
+        """Run ``sql`` with ``:name`` parameters (a list of mappings runs it per item)."""
 
     @property
     def for_update(self) -> str:
@@ -107,17 +109,17 @@ class _SqliteConnection(Connection):
         return Result(rows, cursor.rowcount)
 
 
-class Database:
+class Database(ABC):
     """Opens connections to one store; ``url`` names it for people and tests."""
 
     url: str
     dialect: str
 
-    @contextmanager
-    def connect(self, *, write: bool = False) -> Iterator[Connection]:
-        raise NotImplementedError
-        yield
+    @abstractmethod
+    def connect(self, *, write: bool = False) -> AbstractContextManager[Connection]:
+        """A transaction, committed when the block ends and rolled back on an error."""
 
+    @abstractmethod
     def dispose(self) -> None:
         """Close idle connections (the store stays as it is)."""
 
