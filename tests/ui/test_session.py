@@ -60,3 +60,16 @@ def test_an_app_kernel_never_imports_voila_or_sqlalchemy(tmp_path):
             "{'voila', 'sqlalchemy', 'holidays', 'jupyter_server', 'pandas'}\n"
             "assert not heavy, heavy\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_server_that_is_not_voila_leaves_the_defaults(monkeypatch):
+    from websockets.sync.server import serve
+
+    with serve(lambda socket: socket.send("not json"), "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        monkeypatch.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        monkeypatch.setenv("VOILA_KERNEL_ID", "k-3")
+        monkeypatch.setenv("VOILA_PREHEAT", "True")
+        monkeypatch.delenv("QUERY_STRING", raising=False)
+        assert page_query() == {}
+        server.shutdown()

@@ -39,6 +39,7 @@ def wait_for_request(timeout: float | None = None) -> None:
     on ``<ws base>voila/query/<kernel id>``), without importing ``voila``: that module
     pulls in jupyter_server and nbconvert, ~46 MB and ~2 s in every app kernel.
     """
+    from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
     env = os.environ
@@ -48,12 +49,12 @@ def wait_for_request(timeout: float | None = None) -> None:
            f"{env.get('VOILA_KERNEL_ID', '')}")
     try:
         with connect(url, open_timeout=30) as socket:
-            message = socket.recv(timeout=timeout)
-    except (OSError, TimeoutError) as exc:
+            request = json.loads(socket.recv(timeout=timeout))
+    except (OSError, TimeoutError, WebSocketException, ValueError) as exc:
         # As Voila does: without the request, the page opens with the default person.
         log.warning("no page request from %s: %s", url, exc)
         return
-    env.update({key: str(value) for key, value in json.loads(message).items()})
+    env.update({key: str(value) for key, value in request.items()})
 
 
 def page_query() -> dict[str, str]:
