@@ -173,7 +173,8 @@ class SqliteDatabase(Database):
             try:
                 yield _SqliteConnection(raw)
             except BaseException:
-                raw.execute("ROLLBACK")
+                if raw.in_transaction:  # SQLite may already have rolled back (disk full...)
+                    raw.execute("ROLLBACK")
                 raise
             raw.execute("COMMIT")
         except BaseException:
