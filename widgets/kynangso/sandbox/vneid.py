@@ -52,6 +52,23 @@ LEVEL2_ROLES = ("official", "trainer")
 MARK_OTP = "UPDATE vneid_otps SET status = :status WHERE id = :id"
 
 
+@dataclass(frozen=True)
+class _Secret:
+    """Where one kind of secret lives: its hash, its wrong-try counter and its limit."""
+
+    name: str  # in event payloads
+    field: str  # the form field a message names
+    hash_column: str
+    counter: str
+    limit: str
+
+
+PASSWORD = _Secret("password", "mat_khau", "password_hash", "failed_logins",
+                   "login_max_attempts")
+PASSCODE = _Secret("passcode", "passcode", "passcode_hash", "failed_passcodes",
+                   "passcode_max_attempts")
+
+
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -394,6 +411,31 @@ class VneidDesk:
             return 0, False
         return getattr(row, counter) or 0, rules_.is_locked(until, now)
 
+    def _verify(self, number: str, secret: str, kind: _Secret, action: str,
+                **payload: Any) -> Any:
+        """The check password and passcode share: refused while locked; a wrong secret
+        is counted (and may lock the account) with its events. Returns the row."""
+        box = self.box
+        row, now = self._active_row(number, action)
+        failed, locked = self._lock_state(row, now, kind.counter)
+        if locked:
+            raise self._refuse(action, number, InvalidInput(
+                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                field=kind.field), reason="locked", **payload)
+        if rules_.verify_secret(secret, getattr(row, kind.hash_column)):
+            return row
+        failure = rules_.after_wrong(kind.field, failed, now, self.rules)
+        until = None if failure.locked_until is None else _iso(failure.locked_until)
+        with box.transaction() as conn:
+            self._set_account(conn, number, **{kind.counter: failure.failed,
+                                               "locked_until": until})
+            box._append(conn, action, number, {
+                "reason": f"wrong_{kind.name}", "failed": failure.failed, **payload,
+                "left": max(self.rules.limit(kind.limit) - failure.failed, 0)})
+            if until is not None:
+                box._append(conn, "vneid.locked", number, {"reason": kind.name, "until": until})
+        raise InvalidInput(failure.message, field=kind.field)
+
     def login(self, cccd: object, password: object, *,
               device: str = DEFAULT_DEVICE) -> LoginResult:
         """CCCD + password; a phone other than the account's gets a code on the old phone."""
@@ -404,25 +446,7 @@ class VneidDesk:
                 _("Chưa nhập {label}").format(label=rules_.field_label("mat_khau")),
                 field="mat_khau"), reason="empty")
         box = self.box
-        row, now = self._active_row(number, "vneid.login_failed")
-        failed, locked = self._lock_state(row, now, "failed_logins")
-        if locked:
-            raise self._refuse("vneid.login_failed", number, InvalidInput(
-                rules_.lock_message(_when(row.locked_until), now, self.rules),
-                field="mat_khau"), reason="locked")
-        if not rules_.verify_secret(password, row.password_hash):
-            failure = rules_.after_wrong("mat_khau", failed, now, self.rules)
-            with box.transaction() as conn:
-                self._set_account(conn, number, failed_logins=failure.failed,
-                                  locked_until=None if failure.locked_until is None
-                                  else _iso(failure.locked_until))
-                box._append(conn, "vneid.login_failed", number, {
-                    "reason": "wrong_password", "failed": failure.failed, "device": device,
-                    "left": max(self.rules.limit("login_max_attempts") - failure.failed, 0)})
-                if failure.locked_until is not None:
-                    box._append(conn, "vneid.locked", number, {
-                        "reason": "password", "until": _iso(failure.locked_until)})
-            raise InvalidInput(failure.message, field="mat_khau")
+        row = self._verify(number, password, PASSWORD, "vneid.login_failed", device=device)
         with box.transaction() as conn:
             self._set_account(conn, number, failed_logins=0, locked_until=None)
             if row.device == device:
@@ -470,29 +494,10 @@ class VneidDesk:
         number = self._number(cccd)
         action = "vneid.passcode_failed"
         code = self._checked(action, number, rules_.check_passcode, passcode, self.rules)
-        box = self.box
-        row, now = self._active_row(number, action)
-        failed, locked = self._lock_state(row, now, "failed_passcodes")
-        if locked:
-            raise self._refuse(action, number, InvalidInput(
-                rules_.lock_message(_when(row.locked_until), now, self.rules),
-                field="passcode"), reason="locked", purpose=purpose)
-        if not rules_.verify_secret(code, row.passcode_hash):
-            failure = rules_.after_wrong("passcode", failed, now, self.rules)
-            with box.transaction() as conn:
-                self._set_account(conn, number, failed_passcodes=failure.failed,
-                                  locked_until=None if failure.locked_until is None
-                                  else _iso(failure.locked_until))
-                box._append(conn, action, number, {
-                    "reason": "wrong_passcode", "failed": failure.failed, "purpose": purpose,
-                    "left": max(self.rules.limit("passcode_max_attempts") - failure.failed, 0)})
-                if failure.locked_until is not None:
-                    box._append(conn, "vneid.locked", number, {
-                        "reason": "passcode", "until": _iso(failure.locked_until)})
-            raise InvalidInput(failure.message, field="passcode")
-        with box.transaction() as conn:
+        self._verify(number, code, PASSCODE, action, purpose=purpose)
+        with self.box.transaction() as conn:
             self._set_account(conn, number, failed_passcodes=0)
-            box._append(conn, "vneid.passcode_ok", number, {"purpose": purpose})
+            self.box._append(conn, "vneid.passcode_ok", number, {"purpose": purpose})
 
     # -- level 2 ---------------------------------------------------------------------------
 
