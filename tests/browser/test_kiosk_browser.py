@@ -65,6 +65,15 @@ def test_source_code_is_not_shown(voila):
     assert "kiosk_app()" not in html and "cdn.jsdelivr" not in html
 
 
+def test_voila_script_loads_once_between_config_and_cells(voila):
+    import urllib.request
+
+    html = urllib.request.urlopen(voila.url("portal"), timeout=60).read().decode()
+    tags = [m.start() for m in re.finditer(r'<script src="[^"]*/voila\.js"', html)]
+    assert len(tags) == 1
+    assert html.index('id="jupyter-config-data"') < tags[0] < html.index("cell-index=")
+
+
 def test_kernels_do_not_pile_up(voila):
     baseline = voila.kernels()
     with browser_page() as (page, _):
