@@ -5,8 +5,7 @@ share/jupyter/voila/templates/kynangso/preload.macro.html.j2)
 
 Voila's page asks for its main script only once the kernel has started (the stock
 template: after every cell has run), and webpack then fetches about seventy chunks in
-waves; only after the load event
-does it fetch the widget manager's lab extensions (a remote entry, then its chunks, then
+waves; only after the load event does it fetch the widget manager's lab extensions (a remote entry, then its chunks, then
 the controls once the kernel answers). Listing all of them in the page's head, after
 the page's own style sheets, lets the browser download them while a cold kernel is still
 starting (docs/benchmarks.md). Every app loads the same files; the list depends only on
