@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +85,22 @@ def test_kernels_do_not_pile_up(voila):
     while voila.kernels() > baseline + 1 and time.monotonic() < deadline:
         time.sleep(2)
     assert voila.kernels() <= baseline + 1
+
+
+def test_kernels_talk_over_unix_sockets_not_tcp_ports(voila):
+    # `make apps` starts a kernel per app at once; with TCP, two kernels could pick the
+    # same free port and one died before its page was asked for (seen in a test run).
+    import json
+
+    import psutil
+
+    for child in psutil.Process(voila.proc.pid).children(recursive=True):
+        argv = child.cmdline()
+        if "ipykernel_launcher" in " ".join(argv):
+            connection = json.loads(Path(argv[argv.index("-f") + 1]).read_text())
+            assert connection["transport"] == "ipc"
+            return
+    raise AssertionError("no kernel running")
 
 
 def test_kiosk_works_from_the_keyboard_alone(voila):
