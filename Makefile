@@ -32,7 +32,17 @@ $(LAB_SETTINGS): etc/jupyter/overrides.json $(VENV)/.installed
 	mkdir -p $(dir $@)
 	cp etc/jupyter/overrides.json $@
 
-install: $(VENV)/.installed $(LAB_SETTINGS)
+# The apps' page script (frontend/), built with the lockfile's exact packages.
+APP_JS := share/jupyter/voila/templates/kynangso/static/kns-voila.js
+$(APP_JS): frontend/package.json frontend/package-lock.json $(wildcard frontend/src/*)
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "Thiếu Node.js và npm. Chạy: sudo apt-get install -y nodejs npm"; exit 1; fi; fi
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build -- --log-level=warning
+	touch $@
+
+install: $(VENV)/.installed $(LAB_SETTINGS) $(APP_JS)
 	@# Voila and nbgrader enable themselves on install; this makes sure, idempotently.
 	@for ext in voila.server_extension nbgrader.server_extensions.formgrader \
 	  nbgrader.server_extensions.assignment_list nbgrader.server_extensions.course_list \
@@ -87,4 +97,5 @@ test: install-test lint
 	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --nbmake tests $(wildcard notebooks apps) $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts frontend/node_modules \
+	  $(dir $(APP_JS))

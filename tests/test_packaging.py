@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -58,3 +59,33 @@ def test_readme_shows_the_two_commands():
 
 def test_ci_runs_make_test():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_page_script_pins_the_widget_packages_the_python_ipywidgets_speaks():
+    # The apps' page script bundles ipywidgets' JavaScript itself (frontend/); after an
+    # ipywidgets upgrade it must move to the versions JupyterLab's widget manager wants.
+    import json
+    import sys
+
+    pinned = json.loads((ROOT / "frontend" / "package.json").read_text())["dependencies"]
+    lab = Path(sys.prefix, "share/jupyter/labextensions/@jupyter-widgets/jupyterlab-manager")
+    wanted = json.loads((lab / "package.json").read_text())["dependencies"]
+    for name in ("@jupyter-widgets/base", "@jupyter-widgets/base-manager",
+                 "@jupyter-widgets/controls"):
+        assert wanted[name].startswith("^"), wanted[name]
+        low, have = _version(wanted[name][1:]), _version(pinned[name])
+        assert have[0] == low[0] and have >= low, f"{name} {pinned[name]} vs {wanted[name]}"
+
+
+def test_page_script_lockfile_matches_its_package_file():
+    import json
+
+    package = json.loads((ROOT / "frontend" / "package.json").read_text())
+    lock = json.loads((ROOT / "frontend" / "package-lock.json").read_text())
+    root = lock["packages"][""]
+    assert root["dependencies"] == package["dependencies"]
+    assert root["devDependencies"] == package["devDependencies"]

@@ -97,8 +97,8 @@ def test_apps_render_through_the_lab_with_the_offline_template(lab):
     status, _, html = _get(f"{lab}/voila/render/apps/kiosk.ipynb", timeout=120)
     assert status == 200
     assert "cdn.jsdelivr" not in html and "kiosk_app()" not in html
-    # The scripts the template preloads are served under the lab's base URL too.
-    preloads = re.findall(r'rel="preload" as="script" href="([^"]+)"', html)
-    assert preloads
-    for href in (preloads[0], preloads[-1]):
+    # The page's own script and style sheet are served under the lab's base URL too.
+    assets = re.findall(r'(?:src|href)="([^"]*/voila/templates/kynangso/static/[^"]+)"', html)
+    assert len(assets) == 2
+    for href in assets:
         assert _get(f"{lab}{href}" if href.startswith("/") else href)[0] == 200

@@ -113,11 +113,8 @@ def test_official_works_the_desk_and_a_reload_keeps_it(world):
         assert "Yêu cầu bổ sung" in row(page, incomplete).inner_text()
         assert page.locator(".kns-bo-waiting").inner_text().strip().startswith("Không có")
         assert rec.outside() == [] and rec.page_errors == []
-        # Leaving the first page, Voila's front end asks to shut its kernel down without an
-        # XSRF token (403; the culler stops the kernel instead). Nothing else may fail.
-        assert all(status == 403 and path.startswith("/voila/api/shutdown/")
-                   for status, path in failed)
-        assert len(rec.console_errors) == len(failed)
+        # Leaving a page asks nothing of the server (the culler stops its kernel).
+        assert failed == [] and rec.console_errors == []
 
 
 def test_late_dossier_gets_an_apology_slip(world):

@@ -66,13 +66,16 @@ def test_source_code_is_not_shown(voila):
     assert "kiosk_app()" not in html and "cdn.jsdelivr" not in html
 
 
-def test_voila_script_loads_once_between_config_and_cells(voila):
+def test_page_head_asks_for_our_script_and_style_sheet_only(voila):
     import urllib.request
 
     html = urllib.request.urlopen(voila.url("portal"), timeout=60).read().decode()
-    tags = [m.start() for m in re.finditer(r'<script src="[^"]*/voila\.js"', html)]
-    assert len(tags) == 1
-    assert html.index('id="jupyter-config-data"') < tags[0] < html.index("cell-index=")
+    head = html[:html.index("</head>")]
+    assert re.findall(r'<script[^>]* src="([^"]+)"', head) == [
+        "/voila/templates/kynangso/static/kns-voila.js"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', head) == [
+        "/voila/templates/kynangso/static/kns-voila.css"]
+    assert "/voila/static/" not in html and "voila-style" not in html
 
 
 def test_kernels_do_not_pile_up(voila):
@@ -118,28 +121,37 @@ def test_kiosk_works_from_the_keyboard_alone(voila):
         assert rec.console_errors == [] and rec.page_errors == []
 
 
+def test_a_kernel_that_dies_under_an_open_page_is_announced(voila):
+    import psutil
+
+    with browser_page({"width": 480, "height": 900}) as (page, rec):
+        open_app(page, voila.url("kiosk"))
+        kernel_id = page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+        kernel = next(p for p in psutil.Process(voila.proc.pid).children(recursive=True)
+                      if f"kernel-{kernel_id}.json" in " ".join(p.cmdline()))
+        kernel.kill()
+        notice = page.locator("#kns-connection")
+        notice.wait_for(state="visible", timeout=60_000)
+        message = notice.inner_text()
+        screenshot(page, "page-script-kernel-lost")
+        assert "tải lại trang (F5)" in message and "vẫn còn" in message
+        open_app(page, voila.url("kiosk"))  # a reload: a fresh kernel, the same store
+        assert page.locator("#kns-connection").count() == 0
+        page.get_by_role("button", name="Hộ tịch").click()
+        page.locator(".kns-ticket-number").wait_for()
+    assert rec.page_errors == []
+    assert not [e for e in rec.console_errors if "Kỹ Năng Số" in e]
+
+
 @pytest.mark.parametrize("app", sorted(p.stem for p in (ROOT / "apps").glob("*.ipynb")))
-def test_the_page_preloads_exactly_the_scripts_voila_asks_for(voila, app):
-    # The list in the template is recorded for the pinned Voila and ipywidgets; after an
-    # upgrade this fails until `python scripts/update_preload.py` is run again.
-    import sys
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from update_preload import PREFIX, scripts
-
-    macro = (ROOT / "share/jupyter/voila/templates/kynangso/preload.macro.html.j2").read_text(
-        encoding="utf-8")
-    listed = re.findall(r'href="\{\{ (\w+) \}\}/([^"]+)"', macro)
-    warnings: list[str] = []
+def test_each_app_fetches_its_page_its_script_and_its_style_sheet_only(voila, app):
+    # JupyterLab's front end (Voila's bundle, lab extensions, themes) is never asked for.
     with browser_page() as (page, rec):
-        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
         open_app(page, voila.url(app))
-        page.wait_for_timeout(4000)  # Chromium warns of a preload left unused after load
-    assert listed, "run python scripts/update_preload.py"
-    asked = {(PREFIX[where], name) for where, name in scripts(rec.requests)}
-    assert asked == set(listed), "run python scripts/update_preload.py"
-    # Voila's own scripts first: the widget manager's are needed only after the load event.
-    where = [prefix for prefix, _ in listed]
-    assert where == sorted(where, key=lambda prefix: prefix != "static_url")
-    assert not [w for w in warnings if "preload" in w.lower()]
+        page.wait_for_timeout(500)
+    static = f"{voila.base}/voila/templates/kynangso/static/"
+    http = [u for u in rec.requests if u.startswith("http")]
+    assert sorted(set(http)) == sorted(
+        {voila.url(app), static + "kns-voila.css", static + "kns-voila.js"})
     assert rec.console_errors == [] and rec.page_errors == []
