@@ -102,3 +102,16 @@ def test_apps_render_through_the_lab_with_the_offline_template(lab):
     assert len(assets) == 2
     for href in assets:
         assert _get(f"{lab}{href}" if href.startswith("/") else href)[0] == 200
+
+
+def test_an_app_linked_from_the_index_works_through_the_lab_in_a_browser(lab):
+    # The lab's index links apps to its own Voila: the page script must reach the kernel
+    # through the lab's server, signed in by the lab's cookie.
+    from browser_helpers import browser_page, open_app
+
+    with browser_page({"width": 480, "height": 900}) as (page, rec):
+        page.goto(f"{lab}/voila/tree/?token={TOKEN}")  # signs in, as the lab's link would
+        open_app(page, f"{lab}/voila/render/apps/kiosk.ipynb")
+        page.get_by_role("button", name="A+", exact=True).click()  # the kernel answers
+        page.locator(".kns-root.kns-size-1").wait_for()
+    assert rec.console_errors == [] and rec.page_errors == [] and rec.outside() == []
