@@ -166,9 +166,14 @@ def test_feedback_is_sent_and_the_answer_shows(voila):
         page.get_by_text("Trung tâm đã thay đèn").wait_for()
         shot(page, "portal-feedback")
         # Older residents: the largest text and high contrast still fit the phone frame.
+        answer = page.locator(".kns-card", has_text="Trung tâm đã thay đèn")
+        size = "(el) => parseFloat(getComputedStyle(el).fontSize)"
+        before = answer.evaluate(size)
         page.get_by_role("button", name="A++").click()
         page.get_by_label("Tương phản cao").check()
         page.locator(".kns-root.kns-contrast.kns-size-2").wait_for()
+        # Every text grows, the screens' HTML (cards, headings) as well as the controls.
+        assert answer.evaluate(size) >= 1.35 * before
         shot(page, "portal-feedback-large-contrast")
         assert rec.outside() == []
         assert rec.console_errors == [] and rec.page_errors == []

@@ -42,7 +42,8 @@ CSS = """
 .kns-big { font-size: 2.6em; font-weight: 800; color: var(--kns-accent); letter-spacing: 2px; }
 .kns-muted { color: #5a5a5a; font-size: 0.92em; }
 .kns-root .widget-button, .kns-root .jupyter-button { min-height: 40px; font-size: 1em; }
-.kns-root .widget-label, .kns-root input, .kns-root select, .kns-root textarea { font-size: 1em; }
+.kns-root .widget-label, .kns-root input, .kns-root select, .kns-root textarea,
+.kns-root .widget-html, .kns-root .widget-checkbox label { font-size: 1em; }
 .kns-root :focus-visible { outline: 3px solid #f59e0b !important; outline-offset: 2px; }
 .kns-size-1 { font-size: 118%; } .kns-size-2 { font-size: 140%; }
 .kns-contrast { --kns-bg: #000000; --kns-accent: #ffd400; background: #000 !important;
