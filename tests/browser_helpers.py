@@ -144,8 +144,8 @@ def browser_page(viewport: dict | None = None) -> Iterator[tuple[object, Recorde
 def open_app(page: object, url: str, timeout: float = 90_000) -> None:
     """Go to a Voila app and wait until its widgets are on screen and connected.
 
-    Voila keeps ``#rendered_cells`` hidden until every output is rendered; the
-    practice banner is the first thing each screen draws.
+    The page script (frontend/) keeps ``#rendered_cells`` hidden until every output is
+    drawn; the practice banner is the first thing each screen draws.
     """
     page.goto(url)  # type: ignore[attr-defined]
     page.locator("#rendered_cells").wait_for(state="visible", timeout=timeout)  # type: ignore[attr-defined]

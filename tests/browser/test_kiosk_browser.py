@@ -71,6 +71,7 @@ def test_page_head_asks_for_our_script_and_style_sheet_only(voila):
 
     html = urllib.request.urlopen(voila.url("portal"), timeout=60).read().decode()
     head = html[:html.index("</head>")]
+    assert '<html lang="vi">' in head
     assert re.findall(r'<script[^>]* src="([^"]+)"', head) == [
         "/voila/templates/kynangso/static/kns-voila.js"]
     assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', head) == [
