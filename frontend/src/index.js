@@ -147,7 +147,6 @@ async function main() {
   await Promise.all(outputs);
   document.getElementById('loading')?.remove();
   document.getElementById('rendered_cells').style.display = '';
-  window.knsReady = true;
 }
 
 function start() {
