@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,57 +35,13 @@ import psutil  # noqa: E402
 
 from kynangso.sandbox.store import Sandbox  # noqa: E402
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, VoilaServer, _wait_http  # noqa: E402
-from helpers import free_port  # noqa: E402
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, NotebookVoila, VoilaServer  # noqa: E402
 from report import markers, write_section  # noqa: E402
 
 APP_READY = ".kns-root button:not([disabled]), .kns-root input:not([disabled])"
 REFERENCE_READY = ".widget-slider, .jupyter-widget-slider, .widget-hslider"
 START, END = markers("voila")
-
-
-class StockVoila:
-    """Stock Voila on the reference notebook: no project config, no preheating.
-
-    ``project=True`` serves the same notebook with the project's configuration instead
-    (template, preheated pool): how fast a Voila page can be here, for context.
-    """
-
-    def __init__(self, workdir: Path, *, project: bool = False):
-        self.port = free_port()
-        self.workdir = workdir
-        self.project = project
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> StockVoila:
-        env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
-        env["JUPYTER_CONFIG_DIR"] = str(self.workdir / "stock-config")
-        config = "[]"
-        extra = []
-        if self.project:
-            env["JUPYTER_PATH"] = str(ROOT / "share" / "jupyter")
-            config = f"['{ROOT / 'etc' / 'voila'}']"
-            # Apps keep their kernel busy until the page asks for it (wait_for_request);
-            # this notebook's kernel is idle, and the culler may take it between the
-            # page's HTML and its websocket.
-            extra = ["--MappingKernelManager.cull_idle_timeout=0"]
-        self.proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "voila"), str(ROOT / "benchmarks" / "reference"
-                                                       / "one_widget.ipynb"),
-             "--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1",
-             f"--Voila.config_file_paths={config}", *extra],
-            cwd=self.workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        _wait_http(f"http://127.0.0.1:{self.port}/voila/no-such-page", self.proc)
-        return self
-
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(30)
+REFERENCE = ROOT / "benchmarks" / "reference" / "one_widget.ipynb"
 
 
 def kernel_processes(pid: int) -> list[psutil.Process]:
@@ -155,7 +109,8 @@ def measure(runs: int, apps: list[str] | None = None, pause: float = 9) -> dict:
         cold_server = VoilaServer(store, extra="--VoilaConfiguration.preheat_kernel=False")
         # Context, not a target: the reference notebook preheated with the project's
         # configuration is about as fast as a Voila page can be on this machine.
-        with StockVoila(work) as stock, StockVoila(work, project=True) as floor, \
+        with NotebookVoila(REFERENCE, work) as stock, \
+                NotebookVoila(REFERENCE, work, project=True) as floor, \
                 cold_server as cold, VoilaServer(store) as warm:
             time.sleep(pause)  # let every pool fill before the first load
             for index in range(runs + 1):

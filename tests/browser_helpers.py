@@ -105,6 +105,48 @@ class VoilaServer:
         self.stop()
 
 
+class NotebookVoila:
+    """Voila on one notebook: stock (no project config, no preheating) by default.
+
+    ``project=True`` serves it as `make apps` would (template, configuration, pool),
+    with culling off: an app's kernel waits busy for its page (wait_for_request), but
+    an ordinary notebook's is idle, and the culler may take it between the page's HTML
+    and its websocket.
+    """
+
+    def __init__(self, notebook: Path, workdir: Path, *, project: bool = False,
+                 extra: tuple[str, ...] = ()):
+        self.notebook, self.workdir, self.project = notebook, workdir, project
+        self.extra = list(extra)
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> NotebookVoila:
+        env = {k: v for k, v in os.environ.items() if k != "JUPYTER_PATH"}
+        env["JUPYTER_CONFIG_DIR"] = str(self.workdir / "voila-config")
+        config, extra = "[]", list(self.extra)
+        if self.project:
+            env["JUPYTER_PATH"] = str(ROOT / "share" / "jupyter")
+            config = f"['{ROOT / 'etc' / 'voila'}']"
+            extra.append("--MappingKernelManager.cull_idle_timeout=0")
+        self.proc = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "voila"), str(self.notebook), "--no-browser",
+             f"--port={self.port}", "--Voila.ip=127.0.0.1",
+             f"--Voila.config_file_paths={config}", *extra],
+            cwd=self.workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        _wait_http(f"http://127.0.0.1:{self.port}/voila/no-such-page", self.proc)
+        return self
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(30)
+
+
 @dataclass
 class Recorder:
     """What a page asked for and complained about."""

@@ -3,15 +3,10 @@ carry, a cell that fails. (A kernel that dies under an open page: test_kiosk_bro
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-
 import nbformat
 import pytest
 
-from browser_helpers import _wait_http, browser_page, screenshot
-from helpers import ROOT, free_port
+from browser_helpers import NotebookVoila, browser_page, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
@@ -30,22 +25,9 @@ def broken(tmp_path_factory):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nbformat.write(nb, folder / "broken.ipynb")
-    port = free_port()
-    env = {**os.environ, "JUPYTER_PATH": str(ROOT / "share" / "jupyter"),
-           "JUPYTER_CONFIG_DIR": str(folder / "jupyter-config")}
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "voila"), str(folder / "broken.ipynb"), "--no-browser",
-         f"--port={port}", "--Voila.ip=127.0.0.1",
-         f"--Voila.config_file_paths=['{ROOT / 'etc' / 'voila'}']",
-         "--VoilaConfiguration.preheat_kernel=False"],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(30)
+    with NotebookVoila(folder / "broken.ipynb", folder, project=True,
+                       extra=("--VoilaConfiguration.preheat_kernel=False",)) as server:
+        yield server.url()
 
 
 def test_a_broken_notebook_shows_vietnamese_messages_and_no_traceback(broken):

@@ -145,7 +145,6 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, tmp_pat
         shot(page, "portal-my-dossiers-after-reload")
         assert rec.outside() == []
         assert rec.console_errors == [] and rec.page_errors == []
-        assert rec.page_errors == []
 
 
 def test_feedback_is_sent_and_the_answer_shows(voila):
