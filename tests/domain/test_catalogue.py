@@ -1,10 +1,10 @@
-"""The procedure catalogue: data matches FACTS.md, fees are quoted right, bad files are named."""
+"""The procedure catalogue: data matches its cited sources, fees are quoted right, bad files are named."""
 
 from __future__ import annotations
 
 import copy
 import unicodedata
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,11 @@ from kynangso.domain.datafiles import DATA_DIR
 from kynangso.errors import DataFileError, InvalidInput, MissingEntry
 
 CODES = ("khai-sinh", "khai-tu", "ket-hon", "chung-thuc-ban-sao", "ly-lich-tu-phap",
-         "thuong-tru", "tam-tru", "gia-han-bhyt", "dang-ky-bien-dong-dat", "dang-ky-thue-hkd")
+         "thuong-tru", "tam-tru", "thong-bao-luu-tru", "gia-han-bhyt", "dang-ky-bien-dong-dat",
+         "dang-ky-thue-hkd")
 UNVERIFIED_FEES = ("gia-han-bhyt", "dang-ky-bien-dong-dat", "dang-ky-thue-hkd")
-UNVERIFIED_TIMES = ("khai-tu", "gia-han-bhyt", "dang-ky-bien-dong-dat", "dang-ky-thue-hkd")
+UNVERIFIED_TIMES = ("khai-tu", "thong-bao-luu-tru", "gia-han-bhyt", "dang-ky-bien-dong-dat",
+                    "dang-ky-thue-hkd")
 
 CATALOGUE = load_catalogue()
 
@@ -48,10 +50,11 @@ def test_every_procedure_names_field_level_channels_and_documents():
         assert set(proc.delivery) <= {"truc-tiep", "buu-chinh", "truc-tuyen"}
 
 
-def test_every_fee_and_time_carries_a_source_and_a_verified_flag():
+def test_every_fee_and_time_carries_a_source_a_verified_flag_and_a_checked_day():
     for proc in CATALOGUE:
-        assert proc.fee.source.strip() and isinstance(proc.fee.verified, bool)
-        assert proc.time.source.strip() and isinstance(proc.time.verified, bool)
+        for rule in (proc, proc.fee, proc.time):
+            assert rule.source.strip() and isinstance(rule.verified, bool)
+            assert isinstance(rule.checked, date) and rule.checked <= date.today()
 
 
 @pytest.mark.parametrize("code", UNVERIFIED_FEES)
@@ -75,8 +78,7 @@ def test_times_match_facts():
         "working_days", 7)
     assert (CATALOGUE["tam-tru"].time.kind, CATALOGUE["tam-tru"].time.days) == ("working_days", 3)
     judicial = CATALOGUE["ly-lich-tu-phap"].time
-    assert (judicial.kind, judicial.days) == ("calendar_days", 10)
-    assert "Điều 148" in judicial.note  # why it rolls forward, with its source
+    assert (judicial.kind, judicial.days) == ("working_days", 10)
     copy_rule = CATALOGUE["chung-thuc-ban-sao"].time
     assert (copy_rule.kind, copy_rule.cutoff) == ("same_day", time(15, 0))
     assert CATALOGUE["khai-sinh"].time.kind == "same_day"
@@ -115,7 +117,8 @@ def test_search_ignores_diacritics_and_case(text):
 
 
 @pytest.mark.parametrize(("text", "codes"), [
-    ("cu tru", {"thuong-tru", "tam-tru"}),
+    ("cu tru", {"thuong-tru", "tam-tru", "thong-bao-luu-tru"}),
+    ("luu tru", {"thong-bao-luu-tru"}),
     ("lý lịch", {"ly-lich-tu-phap"}),
     ("so do", {"dang-ky-bien-dong-dat"}),
     ("vssid", {"gia-han-bhyt"}),
@@ -132,7 +135,7 @@ def test_search_without_a_match_returns_nothing():
 
 def test_by_field_groups_every_procedure_once():
     groups = CATALOGUE.by_field()
-    assert {p.code for p in groups["Cư trú"]} == {"thuong-tru", "tam-tru"}
+    assert {p.code for p in groups["Cư trú"]} == {"thuong-tru", "tam-tru", "thong-bao-luu-tru"}
     assert sum(len(v) for v in groups.values()) == len(CATALOGUE)
 
 
@@ -171,7 +174,7 @@ def test_judicial_record_fee_is_shown_but_flagged_unverified():
 
 @pytest.mark.parametrize(("group", "copies", "amount"), [
     (None, 1, 200000), (None, 2, 200000), (None, 3, 205000), (None, 5, 215000),
-    ("hoc-sinh-sinh-vien", 1, 100000), ("nguoi-co-cong", 4, 110000),
+    ("sinh-vien", 1, 100000), ("nguoi-co-cong", 4, 110000), ("than-nhan-liet-si", 1, 100000),
 ])
 def test_judicial_record_fee_reductions_and_extra_copies(group, copies, amount):
     assert CATALOGUE["ly-lich-tu-phap"].quote_fee(group=group, copies=copies).amount == amount
@@ -200,9 +203,70 @@ def test_birth_registration_is_free_on_time_and_unverified_when_late():
     assert late.amount is None and not late.verified and "chưa kiểm chứng" in late.explanation
 
 
-def test_marriage_is_free_but_flagged_unverified():
+def test_marriage_is_free_nationally_and_sourced_to_the_law():
+    # Luật Hộ tịch 2014, Điều 11 khoản 1 điểm b: no province sets a marriage fee.
     quote = CATALOGUE["ket-hon"].quote_fee()
-    assert quote.amount == 0 and not quote.verified
+    assert quote.amount == 0 and quote.verified
+    assert "Điều 11 khoản 1 điểm b" in CATALOGUE["ket-hon"].fee.source
+
+
+# --- corrections of issue 11, each against its cited source -------------------------
+
+
+def test_judicial_record_time_is_unverified_and_names_the_15_day_case():
+    rule = CATALOGUE["ly-lich-tu-phap"].time
+    assert not rule.verified and "chưa kiểm chứng" in rule.describe()
+    assert "Điều 48" in rule.source and "15 ngày" in rule.source
+    assert "20 ngày" not in rule.source + rule.note
+
+
+def test_judicial_record_reductions_are_the_circulars_groups_not_pupils():
+    proc = CATALOGUE["ly-lich-tu-phap"]
+    assert set(proc.fee.reduced_groups) == {"sinh-vien", "nguoi-co-cong", "than-nhan-liet-si"}
+    assert "học sinh" not in " ".join(CATALOGUE.groups[g].lower() for g in proc.fee.reduced_groups)
+    assert not proc.fee.verified and "16/2025/TT-BTC" in proc.fee.source
+
+
+def test_judicial_record_names_the_provincial_police_as_issuer():
+    proc = CATALOGUE["ly-lich-tu-phap"]
+    assert "Công an cấp tỉnh" in proc.authority and "01/3/2025" in proc.authority
+    assert proc.authority_source
+
+
+@pytest.mark.parametrize("code", ["khai-sinh", "khai-tu"])
+@pytest.mark.parametrize("group", ["gia-dinh-co-cong", "ho-ngheo", "nguoi-khuyet-tat"])
+def test_civil_status_exemption_groups_pay_nothing_even_when_late(code, group):
+    quote = CATALOGUE[code].quote_fee(on_time=False, group=group)
+    assert quote.amount == 0 and quote.verified
+    assert "Điều 11 khoản 1 điểm a" in CATALOGUE[code].fee.source
+
+
+@pytest.mark.parametrize("code", ["khai-sinh", "khai-tu", "ket-hon"])
+def test_civil_status_cites_decree_18_2026_on_reading_the_databases(code):
+    proc = CATALOGUE[code]
+    assert "18/2026/NĐ-CP" in proc.source
+    identity = next(d for d in proc.documents if d.code == "giay-to-tuy-than")
+    assert "cơ sở dữ liệu" in identity.name
+
+
+@pytest.mark.parametrize(("code", "level"), [("tam-tru", 2), ("ly-lich-tu-phap", 2),
+                                             ("thong-bao-luu-tru", 1)])
+def test_vneid_levels_cite_decree_69_2024(code, level):
+    proc = CATALOGUE[code]
+    assert proc.vneid_level == level and "vneid" in proc.channels
+    assert proc.vneid_basis is not None and "69/2024" in proc.vneid_basis.source
+
+
+def test_stay_notice_is_free_and_fileable_with_a_level_1_account():
+    proc = CATALOGUE["thong-bao-luu-tru"]
+    assert proc.name == "Thông báo lưu trú" and proc.field == "Cư trú"
+    assert proc.quote_fee(channel="vneid").amount == 0
+    assert "Điều 30" in proc.source
+
+
+def test_no_fact_cites_decree_59_2022_or_the_old_one_stop_rules_as_current():
+    text = (DATA_DIR / "procedures.yaml").read_text(encoding="utf-8")
+    assert "59/2022" not in text and "61/2018" not in text
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [
@@ -302,13 +366,15 @@ def test_unknown_reduced_group_is_named(tmp_path):
 
 def test_unverified_fee_with_an_amount_is_refused(tmp_path):
     def change(d, a, b):
-        b["fee"] = {"kind": "unverified", "amount": 5000, "source": "x", "verified": False}
+        b["fee"] = {"kind": "unverified", "amount": 5000, "source": "x", "verified": False,
+                    "checked": "2026-12-01"}
     expect_error(write(tmp_path, change), "tam-tru", "fee.amount")
 
 
 def test_bad_cutoff_is_named(tmp_path):
     def change(d, a, b):
-        b["time"] = {"kind": "same_day", "cutoff": "25:00", "source": "x", "verified": True}
+        b["time"] = {"kind": "same_day", "cutoff": "25:00", "source": "x", "verified": True,
+                     "checked": "2026-12-01"}
     expect_error(write(tmp_path, change), "tam-tru", "time.cutoff")
 
 
@@ -343,3 +409,16 @@ def test_numpy_integers_are_accepted_as_page_counts():
     import numpy as np
 
     assert CATALOGUE["chung-thuc-ban-sao"].quote_fee(pages=np.int64(3)).amount == 5000
+
+
+@pytest.mark.parametrize(("where", "field"), [("procedure", "checked"), ("fee", "fee.checked"),
+                                              ("time", "time.checked")])
+def test_missing_checked_day_is_named(tmp_path, where, field):
+    def change(d, a, b):
+        (b if where == "procedure" else b[where]).pop("checked")
+    expect_error(write(tmp_path, change), "tam-tru", field)
+
+
+def test_checked_day_in_the_future_is_refused(tmp_path):
+    expect_error(write(tmp_path, lambda d, a, b: b["fee"].update(checked="2999-01-01")),
+                 "tam-tru", "fee.checked")

@@ -363,3 +363,27 @@ def test_address_is_nfc_with_single_spaces_and_tidy_commas():
 
 def test_address_rejects_empty():
     assert str(raises_on("dia_chi", normalize_address, " ")) == "Chưa nhập Địa chỉ"
+
+
+# --- provinces since the 2025 merger (Nghị quyết 202/2025/QH15) -----------------------
+
+
+@pytest.mark.parametrize(("code", "label"), [
+    ("002", "Hà Giang (tỉnh cũ, nay thuộc Tuyên Quang)"),
+    ("036", "Nam Định (tỉnh cũ, nay thuộc Ninh Bình)"),
+    ("095", "Bạc Liêu (tỉnh cũ, nay thuộc Cà Mau)"),
+    ("038", "Thanh Hóa"),
+    ("001", "Hà Nội"),
+])
+def test_pre_merger_province_names_are_labelled_old(code, label):
+    from kynangso.domain.identity import validate_cccd
+
+    assert validate_cccd(code + "090000123").province_label == label
+
+
+def test_merger_table_leaves_34_provinces():
+    from kynangso.domain.identity import province_mergers, provinces
+
+    now = set(provinces().values()) - {provinces()[c] for c in province_mergers()}
+    assert len(now) == 34
+    assert set(province_mergers().values()) <= set(provinces().values())

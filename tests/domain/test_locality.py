@@ -21,11 +21,30 @@ def test_default_ward_is_truc_lam():
     assert isinstance(LOCALITY, Locality)
     assert LOCALITY.ward == "Trúc Lâm" and LOCALITY.ward_title == "phường Trúc Lâm"
     assert LOCALITY.centre == "Trung tâm Phục vụ hành chính công phường Trúc Lâm"
-    assert LOCALITY.unit_code == "TRUCLAM"
+    assert LOCALITY.unit_code == "000.00.99.H56" and LOCALITY.unit_code_synthetic
 
 
-def test_province_is_flagged_as_an_assumption():
-    assert LOCALITY.province and LOCALITY.province_assumed
+def test_province_is_thanh_hoa_by_resolution_1686_not_an_assumption():
+    assert LOCALITY.province == "Thanh Hóa" and not LOCALITY.province_assumed
+    assert "1686/NQ-UBTVQH15" in dict(LOCALITY.sources)["province"]
+    assert {key for key, _day in LOCALITY.checked} == {"ward", "province", "centre"}
+
+
+def test_unverified_days_off_count_by_default_and_a_trainer_can_switch_them(tmp_path):
+    assert LOCALITY.unverified_days_off
+    path = write(tmp_path, lambda d: d.update(calendar={"unverified_days_off": False}))
+    assert not load_locality(path).unverified_days_off
+
+
+def test_bad_calendar_switch_is_named(tmp_path):
+    expect_error(write(tmp_path, lambda d: d.update(calendar={"unverified_days_off": "có"})),
+                 "unverified_days_off")
+
+
+@pytest.mark.parametrize("code", ["000.00.00.H56", "H56.60", "TRUCLAM"])
+def test_dotted_agency_identifiers_are_accepted(tmp_path, code):
+    locality = load_locality(write(tmp_path, lambda d: d.update(unit_code=code)))
+    assert locality.dossier_code(date(2025, 11, 10), 7) == f"{code}-251110-0007"
 
 
 def test_opening_hours_are_the_projects_assumption():
@@ -63,7 +82,7 @@ def test_unknown_field_has_no_counter():
 
 
 def test_dossier_code_has_unit_day_and_sequence():
-    assert LOCALITY.dossier_code(date(2025, 11, 10), 7) == "TRUCLAM-251110-0007"
+    assert LOCALITY.dossier_code(date(2025, 11, 10), 7) == "000.00.99.H56-251110-0007"
 
 
 # --- malformed files --------------------------------------------------------------
@@ -96,9 +115,10 @@ def test_missing_ward_name_is_named(tmp_path):
     assert error.entry == "ward"
 
 
-def test_bad_unit_code_is_named(tmp_path):
-    error = expect_error(write(tmp_path, lambda d: d.update(unit_code="Trúc Lâm")), "unit_code")
-    assert "Trúc Lâm" in str(error)
+@pytest.mark.parametrize("code", ["Trúc Lâm", "000..00", ".H56", "H56.", "000-00"])
+def test_bad_unit_code_is_named(tmp_path, code):
+    error = expect_error(write(tmp_path, lambda d: d.update(unit_code=code)), "unit_code")
+    assert code in str(error)
 
 
 def test_bad_clock_time_is_named(tmp_path):

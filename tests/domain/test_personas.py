@@ -100,7 +100,8 @@ def test_households_are_in_the_ward_and_its_residential_groups(crowd):
     groups = {f"Tổ dân phố {g.name}" for g in locality.residential_groups}
     assert locality.ward_title == "phường Trúc Lâm"
     for p in crowd:
-        assert p.household.address.endswith(locality.ward_title)
+        # The province since the 2025 merger is part of every address.
+        assert p.household.address.endswith(f"{locality.ward_title}, tỉnh Thanh Hóa")
         assert p.household.to_dan_pho in groups
         assert p.household.to_dan_pho in p.household.address
         assert p.household.to_dan_pho.startswith("Tổ dân phố ")

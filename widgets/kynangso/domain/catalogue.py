@@ -16,6 +16,12 @@ Fee rule kinds (``FeeRule.kind``):
   the province, i.e. unverified.
 - ``unverified``: no trustworthy figure yet.
 
+Any kind may list ``exempt_groups`` who pay nothing (Luật Hộ tịch 2014, Điều 11
+khoản 1 điểm a waives every civil-status fee for some groups).
+
+Every rule and procedure keeps its ``source``, ``verified`` flag and
+``checked`` day, so docs/sources.md can list what a trainer should re-check.
+
 Time rule kinds are described in :class:`TimeRule`.
 """
 
@@ -24,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from numbers import Integral
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +40,7 @@ from unidecode import unidecode
 
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
+from .datafiles import checked_field
 from .datafiles import flag_field as _flag
 from .datafiles import invalid, load_yaml, require
 from .datafiles import text_field as _text
@@ -77,6 +84,15 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """Where one fact comes from, whether the project read it there, and when."""
+
+    source: str
+    verified: bool
+    checked: date
+
+
+@dataclass(frozen=True)
 class Document:
     code: str
     name: str
@@ -113,9 +129,11 @@ class FeeRule:
     cap_per_copy: int | None = None
     condition: str | None = None
     otherwise: str = ""
+    exempt_groups: tuple[str, ...] = ()
     source: str = ""
     verified: bool = False
     note: str = ""
+    checked: date | None = None
 
     def describe(self) -> str:
         """One Vietnamese line for a screen or a handout."""
@@ -169,6 +187,7 @@ class TimeRule:
     source: str = ""
     verified: bool = False
     note: str = ""
+    checked: date | None = None
 
     def describe(self) -> str:
         """One Vietnamese line for a screen or a handout."""
@@ -206,6 +225,12 @@ class Procedure:
     keywords: tuple[str, ...] = ()
     source: str = ""
     verified: bool = False
+    checked: date | None = None
+    # Sourced VNeID level, where a source says which level the online procedure needs.
+    vneid_basis: Basis | None = None
+    # Who decides when it is not the ward centre (e.g. provincial police), with its source.
+    authority: str = ""
+    authority_source: str = ""
     # Names of every reduced-fee group in the catalogue, to check ``group=``.
     groups: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False,
                                       repr=False)
@@ -223,6 +248,9 @@ class Procedure:
         """Fee for one request, with a Vietnamese explanation of the sum."""
         self._check_quote_input(channel, pages, copies, group)
         rule = self.fee
+        if group is not None and group in rule.exempt_groups:
+            return FeeQuote(0, rule.verified, _("Miễn phí cho {group}").format(
+                group=self.groups[group]))
         if rule.kind == "free":
             quote = FeeQuote(0, rule.verified, _("Miễn phí"))
         elif rule.kind == "unverified":
@@ -486,8 +514,32 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
         keywords=tuple(keywords),
         source=_text(item, "source", file=file, entry=entry),
         verified=_flag(item, "verified", file=file, entry=entry),
+        checked=checked_field(item, "checked", file, entry),
+        vneid_basis=_basis(item.get("vneid_basis"), file=file, entry=entry,
+                           prefix="vneid_basis."),
+        authority=_text(item, "authority", file=file, entry=entry, optional=True),
+        authority_source=_authority_source(item, file=file, entry=entry),
         groups=groups,
     )
+
+
+def _basis(raw: Any, *, file: str, entry: str, prefix: str) -> Basis | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise invalid(file, entry, prefix.rstrip("."), raw,
+                      _("cần một bảng có source, verified, checked"))
+    return Basis(source=_text(raw, "source", file=file, entry=entry),
+                 verified=_flag(raw, "verified", file=file, entry=entry),
+                 checked=checked_field(raw, "checked", file, entry, prefix=prefix))
+
+
+def _authority_source(item: dict, *, file: str, entry: str) -> str:
+    source = _text(item, "authority_source", file=file, entry=entry, optional=True)
+    if item.get("authority") and not source:
+        raise invalid(file, entry, "authority_source", None,
+                      _("cơ quan giải quyết cần ghi nguồn"))
+    return source
 
 
 def _documents(item: dict, *, file: str, entry: str) -> tuple[Document, ...]:
@@ -513,7 +565,14 @@ def _fee(raw: dict, *, file: str, entry: str, groups: Mapping[str, str]) -> FeeR
     source = _text(raw, "source", file=file, entry=entry)
     verified = _flag(raw, "verified", file=file, entry=entry)
     note = _text(raw, "note", file=file, entry=entry, optional=True)
-    common = {"kind": kind, "source": source, "verified": verified, "note": note}
+    exempt = raw.get("exempt_groups") or []
+    if not isinstance(exempt, list) or any(g not in groups for g in exempt):
+        raise invalid(file, entry, "fee.exempt_groups", exempt,
+                      _("cần danh sách mã nhóm có trong bảng 'groups': {allowed}").format(
+                          allowed=", ".join(groups) or "—"))
+    common = {"kind": kind, "source": source, "verified": verified, "note": note,
+              "exempt_groups": tuple(exempt),
+              "checked": checked_field(raw, "checked", file, entry, prefix="fee.")}
 
     def money(key: str, optional: bool = True) -> int | None:
         return _int(raw, key, file=file, entry=entry, prefix="fee.", optional=optional)
@@ -583,7 +642,8 @@ def _time(raw: dict, *, file: str, entry: str) -> TimeRule:
                       _("chỉ được dùng {allowed}").format(allowed=", ".join(TIME_KINDS)))
     common = {"kind": kind, "source": _text(raw, "source", file=file, entry=entry),
               "verified": _flag(raw, "verified", file=file, entry=entry),
-              "note": _text(raw, "note", file=file, entry=entry, optional=True)}
+              "note": _text(raw, "note", file=file, entry=entry, optional=True),
+              "checked": checked_field(raw, "checked", file, entry, prefix="time.")}
     if kind == "unverified":
         if raw.get("days") is not None:
             raise invalid(file, entry, "time.days", raw["days"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,4 +109,31 @@ def flag_field(mapping: Any, key: str, file: str, entry: str, *,
         return require(mapping, key, file=file, entry=entry, kind=bool)
     if not isinstance(value, bool):
         raise invalid(file, entry, key, value, _("phải là true hoặc false"))
+    return value
+
+
+def checked_field(mapping: Any, key: str, file: str, entry: str, *, prefix: str = "") -> date:
+    """The day a fact was last compared with its source (``checked: 2026-12-02``).
+
+    Facts change often (decrees, fees, bank lists); a trainer reads this date
+    in docs/sources.md to see what to re-check. A day in the future is a typo.
+    ``prefix`` names the block in errors ("fee." gives "fee.checked").
+    """
+    name = prefix + key
+    if not isinstance(mapping, dict) or mapping.get(key) is None:
+        raise DataFileError(
+            _("Tệp {file}, mục {entry}: thiếu trường '{field}'").format(
+                file=Path(file).name, entry=entry, field=name),
+            file=file, entry=entry, field=name)
+    value = mapping[key]
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise invalid(file, entry, name, value, _("cần ngày dạng YYYY-MM-DD, ví dụ 2026-12-02"))
+    if value > date.today():
+        raise invalid(file, entry, name, value.isoformat(),
+                      _("ngày kiểm tra không thể ở tương lai"))
     return value

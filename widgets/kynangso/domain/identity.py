@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import InvalidInput
 from ..i18n import N_, _, nfc
-from .datafiles import invalid, load_yaml, require
+from .datafiles import checked_field, invalid, load_yaml, require
 
 PROVINCES_FILE = "provinces.yaml"
 MOBILE_PREFIXES_FILE = "mobile_prefixes.yaml"
@@ -157,6 +157,27 @@ def provinces() -> Mapping[str, str]:
     return load_provinces()
 
 
+def load_province_mergers(name_or_path: str | Path = PROVINCES_FILE) -> Mapping[str, str]:
+    """Old province code -> province it is part of since Nghị quyết 202/2025/QH15."""
+    data = load_yaml(name_or_path)
+    file = str(name_or_path)
+    merger = require(data, "merger", file=file, entry="merger", kind=dict)
+    checked_field(merger, "checked", file, "merger")
+    table = require(merger, "merged_into", file=file, entry="merger", kind=dict)
+    known = require(data, "provinces", file=file, entry="provinces", kind=dict)
+    for code, name in table.items():
+        if code not in known or not isinstance(name, str) or not name.strip():
+            raise invalid(file, "merger", "merged_into", code,
+                          _("cần mã tỉnh có trong bảng 'provinces' và tên tỉnh mới"))
+    return MappingProxyType({code: name.strip() for code, name in table.items()})
+
+
+@cache
+def province_mergers() -> Mapping[str, str]:
+    """The merger table of ``data/provinces.yaml`` (read once)."""
+    return load_province_mergers()
+
+
 @dataclass(frozen=True)
 class MobilePrefixes:
     carriers: Mapping[str, str]  # 3-digit prefix -> carrier name
@@ -210,6 +231,18 @@ class CccdInfo:
     gender: Gender
     century: int
     birth_year_2: int
+
+    @property
+    def province_label(self) -> str:
+        """The province of birth registration as a resident should read it today.
+
+        Numbers keep the code of the province before the 2025 merger; a province that no
+        longer exists is shown as "tỉnh cũ" with the province it is part of now.
+        """
+        now = province_mergers().get(self.province_code)
+        if now is None:
+            return self.province_name
+        return _("{old} (tỉnh cũ, nay thuộc {new})").format(old=self.province_name, new=now)
 
     @property
     def birth_year(self) -> int:

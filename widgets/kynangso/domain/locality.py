@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import MissingEntry
 from ..i18n import _
-from .datafiles import invalid, load_yaml, require
+from .datafiles import checked_field, flag_field, invalid, load_yaml, require
 from .datafiles import text_field as _text
 
 DEFAULT_FILE = "locality.yaml"
@@ -83,6 +83,11 @@ class Locality:
     hours: OpeningHours
     residential_groups: tuple[ResidentialGroup, ...]
     sources: tuple[tuple[str, str], ...] = ()
+    # Day each of ``sources`` was last compared with it, same keys.
+    checked: tuple[tuple[str, date], ...] = ()
+    unit_code_synthetic: bool = False
+    # Count days off the project has not verified (see locality.yaml, calendar).
+    unverified_days_off: bool = True
 
     @property
     def ward_title(self) -> str:
@@ -98,7 +103,7 @@ class Locality:
                            field="field", value=field)
 
     def dossier_code(self, day: date | datetime, sequence: int) -> str:
-        """Dossier code UNIT-YYMMDD-NNNN (Thông tư 01/2018/TT-VPCP, Điều 19)."""
+        """Dossier code UNIT-YYMMDD-NNNN; UNIT is the agency's dotted identifier."""
         return f"{self.unit_code}-{day:%y%m%d}-{sequence:04d}"
 
 
@@ -115,9 +120,14 @@ def load_locality(path: str | Path | None = None) -> Locality:
     province = require(data, "province", file=file, entry=top, kind=dict)
     centre = require(data, "centre", file=file, entry=top, kind=dict)
     unit_code = require(data, "unit_code", file=file, entry=top, kind=str)
-    if not re.fullmatch(r"[A-Z0-9]{2,20}", unit_code):
+    # Agency identifiers are dotted levels (000.00.00.H56); older files used one word.
+    if not re.fullmatch(r"[A-Z0-9]{1,10}(\.[A-Z0-9]{1,10}){0,5}", unit_code) or len(unit_code) > 30:
         raise invalid(file, top, "unit_code", unit_code,
-                      _("chỉ chữ in hoa không dấu và số, 2–20 ký tự"))
+                      _("cần mã định danh cơ quan: chữ in hoa không dấu và số, các cấp cách "
+                        "nhau bằng dấu chấm, ví dụ 000.00.00.H56"))
+    calendar = data.get("calendar") or {}
+    if not isinstance(calendar, dict):
+        raise invalid(file, top, "calendar", calendar, _("cần một bảng"))
     return Locality(
         ward=_text(ward, "name", file, "ward"),
         ward_kind=_text(ward, "kind", file, "ward"),
@@ -133,6 +143,12 @@ def load_locality(path: str | Path | None = None) -> Locality:
                                            kind=list), file),
         sources=tuple((key, data[key]["source"]) for key in ("ward", "province", "centre")
                       if isinstance(data[key].get("source"), str)),
+        checked=tuple((key, checked_field(data[key], "checked", file, key))
+                      for key in ("ward", "province", "centre")
+                      if isinstance(data[key].get("source"), str)),
+        unit_code_synthetic=flag_field(data, "unit_code_synthetic", file, top, default=False),
+        unverified_days_off=flag_field(calendar, "unverified_days_off", file, "calendar",
+                                       default=True),
     )
 
 

@@ -47,7 +47,7 @@ DEFAULT_NEEDS: tuple[str, ...] = (
     "thuong-tru", "tam-tru", "gia-han-bhyt", "dang-ky-bien-dong-dat", "dang-ky-thue-hkd",
 )
 PAYMENT_APPS: tuple[str, ...] = ("ngan-hang", "zalopay", "viettel-money")
-REFERENCE_DATE = date(2025, 11, 10)  # the ward report FACTS.md starts from
+REFERENCE_DATE = date(2025, 11, 10)  # the day of the ward's published figures
 PRACTICE_SERIAL_PREFIX = "999"
 MAX_PERSONAS = 999  # ids NV-001..NV-999, serials 999000..999998: practice numbers never collide
 
@@ -249,7 +249,9 @@ def vietnamese_faker() -> Faker:
 
 def _place() -> _Place:
     locality = load_locality()
-    return _Place(locality.ward_title, tuple(g.name for g in locality.residential_groups))
+    # The province since the 2025 merger (Nghị quyết 1686/NQ-UBTVQH15 for Trúc Lâm).
+    ward = f"{locality.ward_title}, tỉnh {locality.province}"
+    return _Place(ward, tuple(g.name for g in locality.residential_groups))
 
 
 def _make_persona(fake: Faker, place: _Place, seed: int, index: int, codes: Sequence[str],

@@ -40,7 +40,7 @@ from ..errors import InvalidInput
 from ..i18n import _, nfc
 from . import hashing
 from .catalogue import Catalogue, Procedure
-from .datafiles import invalid, load_yaml, require
+from .datafiles import checked_field, invalid, load_yaml, require
 from .dossier import Dossier, State
 from .identity import N_, Gender, format_date, validate_cccd
 from .identity import field_label as identity_label
@@ -110,6 +110,7 @@ class Sourced:
     value: Any
     source: str
     verified: bool
+    checked: date | None = None
 
     @property
     def note(self) -> str:
@@ -123,6 +124,7 @@ class ScamWarning:
     text: str
     source: str
     verified: bool
+    checked: date | None = None
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ def _sourced(entry: Any, file: str, label: str, key: str, kind: type | tuple) ->
     verified = require(entry, "verified", file=file, entry=label, kind=bool)
     if not source.strip():
         raise invalid(file, label, "source", source, _("cần ghi nguồn"))
-    return Sourced(value.strip() if isinstance(value, str) else value, source.strip(), verified)
+    return Sourced(value.strip() if isinstance(value, str) else value, source.strip(), verified,
+                   checked_field(entry, "checked", file, label))
 
 
 def _limits(data: Any, file: str) -> Mapping[str, Sourced]:
@@ -234,7 +237,8 @@ def _warnings(data: Any, file: str) -> tuple[ScamWarning, ...]:
         label = f"scam_warnings[{index}]"
         title = require(entry, "title", file=file, entry=label, kind=str)
         item = _sourced(entry, file, label, "text", str)
-        warnings.append(ScamWarning(title.strip(), item.value, item.source, item.verified))
+        warnings.append(ScamWarning(title.strip(), item.value, item.source, item.verified,
+                                    item.checked))
     return tuple(warnings)
 
 
