@@ -58,9 +58,18 @@ def test_every_fact_has_a_source_and_a_checked_day_not_in_the_future():
 
 
 @pytest.mark.parametrize("file", ["procedures.yaml", "locality.yaml", "vneid.yaml",
-                                  "provinces.yaml"])
+                                  "banks.yaml", "scams.yaml", "day_swaps.yaml",
+                                  "holidays_vn.csv", "provinces.yaml"])
 def test_page_has_a_table_per_data_file(file):
     assert f"## {file}" in render_markdown()
+
+
+def test_page_lists_fees_deadlines_levels_holidays_banks_and_scam_links():
+    page = render_markdown()
+    for text in ("Cấp Phiếu lý lịch tư pháp: lệ phí", "Đăng ký tạm trú: thời hạn",
+                 "Thông báo lưu trú: mức tài khoản VNeID", "546034 CAKE", "971005",
+                 "dichvucongs.top", "24/11/2026", "Ngày Văn hóa Việt Nam"):
+        assert text in page, text
 
 
 def test_page_marks_unverified_facts_and_escapes_table_cells():

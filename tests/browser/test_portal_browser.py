@@ -117,7 +117,7 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, tmp_pat
         click(page, "Nộp hồ sơ")
         page.locator(".kns-dossier-code").wait_for()
         code = page.locator(".kns-dossier-code").inner_text().strip()
-        assert re.fullmatch(r"TRUCLAM-251110-\d{4}", code)
+        assert re.fullmatch(r"000\.00\.99\.H56-251110-\d{4}", code)
         page.locator(".kns-qr img").wait_for()
         shot(page, "portal-fee-qr")
         href = page.locator("a.kns-wallet-link").get_attribute("href")

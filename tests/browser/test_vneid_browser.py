@@ -129,8 +129,8 @@ def test_trainer_records_level_two_then_the_resident_submits(voila):
         page.get_by_role("button", name="Nộp hồ sơ").wait_for()
         screenshot(page, "vneid-confirm")
         page.get_by_role("button", name="Nộp hồ sơ").click()
-        page.get_by_text("Mã hồ sơ: TRUCLAM-251110-").wait_for()
-        code = re.search(r"TRUCLAM-251110-\d{4}",
+        page.get_by_text("Mã hồ sơ: 000.00.99.H56-251110-").wait_for()
+        code = re.search(r"000\.00\.99\.H56-251110-\d{4}",
                          page.locator(".kns-message").inner_text()).group()
         screenshot(page, "vneid-submitted")
         page.get_by_role("button", name="Thông báo", exact=True).click()

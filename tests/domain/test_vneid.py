@@ -357,6 +357,23 @@ def test_level_one_is_refused_a_level_two_procedure_in_the_apps_words():
     v.check_level(CATALOGUE["ly-lich-tu-phap"], 2, RULES)
 
 
+@pytest.mark.parametrize("code", ["tam-tru", "ly-lich-tu-phap"])
+def test_level_one_account_is_refused_temporary_residence_and_judicial_record(code):
+    with pytest.raises(InvalidInput, match="mức 2"):
+        v.check_level(CATALOGUE[code], 1, RULES)
+
+
+def test_level_one_account_can_file_the_stay_notice():
+    assert "thong-bao-luu-tru" in [p.code for p in v.vneid_procedures(CATALOGUE)]
+    v.check_level(CATALOGUE["thong-bao-luu-tru"], 1, RULES)
+
+
+def test_level_texts_cite_decree_69_2024_not_59_2022():
+    for key in ("level2_required", "level_differences"):
+        assert "69/2024/NĐ-CP" in RULES.texts[key].source
+    assert "59/2022" not in RULES.texts["level_differences"].source.split("thay Nghị định")[0]
+
+
 def test_badge_names_the_level():
     assert v.level_badge(2) == "Định danh mức 2"
 

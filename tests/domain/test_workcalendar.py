@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import holidays
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kynangso.domain.catalogue import load_catalogue
+from kynangso.domain.catalogue import TimeRule, load_catalogue
+from kynangso.domain.locality import load_locality
 from kynangso.domain.workcalendar import (
     DaySwap,
     Timeliness,
@@ -48,7 +50,7 @@ def test_weekdays_work_and_weekends_rest():
 
 @pytest.mark.parametrize(("day", "name"), [
     (D(2025, 1, 1), "Tết Dương lịch"), (D(2025, 1, 29), "Tết Nguyên Đán"),
-    (D(2025, 1, 27), "29 Tết"), (D(2025, 4, 7), "Giỗ Tổ Hùng Vương"),
+    (D(2025, 1, 27), "28 tháng Chạp"), (D(2025, 4, 7), "Giỗ Tổ Hùng Vương"),
     (D(2025, 4, 30), "Chiến thắng"), (D(2025, 5, 1), "Lao động"), (D(2025, 9, 2), "Quốc khánh"),
     (D(2026, 2, 17), "Tết Nguyên Đán"),
 ])
@@ -153,7 +155,8 @@ def test_swap_file_entries_have_a_source():
 def test_custom_swap_file_is_used(tmp_path):
     path = tmp_path / "swaps.yaml"
     path.write_text("swaps:\n  - day_off: 2027-04-30\n    working_day: 2027-05-08\n"
-                    "    name: Nghỉ thử\n    source: thử\n    verified: true\n", encoding="utf-8")
+                    "    name: Nghỉ thử\n    source: thử\n    verified: true\n"
+                    "    checked: 2026-12-01\n", encoding="utf-8")
     cal = WorkCalendar(years=[2027], swaps=path)
     assert cal.holiday_name(D(2027, 4, 30)) is not None
     assert cal.is_working_day(D(2027, 5, 8))
@@ -173,6 +176,7 @@ def test_custom_swaps_as_objects():
 def test_bad_swap_is_named(tmp_path, body, field):
     path = tmp_path / "swaps.yaml"
     path.write_text(f"swaps:\n  - {body}\n    name: x\n    source: y\n    verified: false\n"
+                    "    checked: 2026-12-01\n"
                     .replace("name: x\n    name: x", "name: x"), encoding="utf-8")
     with pytest.raises(DataFileError) as info:
         load_swaps(path)
@@ -215,9 +219,11 @@ def test_same_day_rule_without_cutoff():
 
 
 def test_calendar_days_roll_forward_past_days_off():
-    assert due("ly-lich-tu-phap", at(2025, 7, 7)) == D(2025, 7, 17)
-    assert due("ly-lich-tu-phap", at(2025, 8, 22)) == D(2025, 9, 3)  # 1/9 Mon, 2/9 Tue off
-    assert due("ly-lich-tu-phap", at(2025, 7, 2)) == D(2025, 7, 14)  # Sat 12/7 -> Mon 14/7
+    # No shipped procedure counts calendar days now: a made-up one of 10 days.
+    proc = replace(CATALOGUE["ly-lich-tu-phap"], time=TimeRule("calendar_days", 10))
+    assert CAL.due_date(at(2025, 7, 7), proc) == D(2025, 7, 17)
+    assert CAL.due_date(at(2025, 8, 22), proc) == D(2025, 9, 3)  # 1/9 Mon, 2/9 Tue off
+    assert CAL.due_date(at(2025, 7, 2), proc) == D(2025, 7, 14)  # Sat 12/7 -> Mon 14/7
 
 
 def test_unverified_time_rule_has_no_due_date():
@@ -340,3 +346,80 @@ def test_importing_the_calendar_does_not_import_pandas():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+# --- unverified days off, the trainer's switch and what a due date rests on -----------------
+
+LOCALITY = load_locality()
+STRICT = WorkCalendar(locality=replace(LOCALITY, unverified_days_off=False))
+SEVEN = CATALOGUE["thuong-tru"]  # 7 working days
+
+
+def test_shipped_swaps_carry_a_checked_day_and_a_public_source():
+    for swap in load_swaps():
+        assert swap.checked == D(2026, 12, 2)
+        assert "VPCP" in swap.source and "FACTS.md" not in swap.source
+        assert "/work" not in swap.source
+
+
+def test_switch_decides_whether_an_unverified_day_is_off():
+    assert LOCALITY.unverified_days_off  # the shipped setting
+    culture_day = D(2026, 11, 24)
+    assert not CAL.is_working_day(culture_day)
+    assert CAL.holiday_name(culture_day) == "Ngày Văn hóa Việt Nam"
+    assert STRICT.is_working_day(culture_day)
+    assert STRICT.holiday_name(culture_day) is None
+    # Verified holidays do not move with the switch.
+    assert not STRICT.is_working_day(D(2025, 9, 2))
+    assert not STRICT.is_working_day(D(2025, 1, 27))
+
+
+def test_switch_moves_a_due_date_across_24_11_2026_and_the_notes_name_the_day():
+    received = at(2026, 11, 20)  # Friday
+    assert CAL.due_date(received, SEVEN) == D(2026, 12, 2)
+    assert STRICT.due_date(received, SEVEN) == D(2026, 12, 1)
+    on = CAL.due_date_notes(received, SEVEN)
+    assert on == ("Hạn này tính cả ngày nghỉ chưa kiểm chứng: 24/11/2026 – Ngày Văn hóa Việt Nam",)
+    off = STRICT.due_date_notes(received, SEVEN)
+    assert len(off) == 1 and "24/11/2026 – Ngày Văn hóa Việt Nam" in off[0]
+    assert "ngày làm việc" in off[0]
+    # The dossier's own due date (e.g. set by hand) works too.
+    assert CAL.due_date_notes(received, D(2026, 12, 2)) == on
+
+
+def test_due_date_clear_of_unverified_days_has_no_notes():
+    assert CAL.due_date_notes(at(2025, 11, 10), SEVEN) == ()
+    assert CAL.due_date_notes(at(2025, 11, 10), CATALOGUE["khai-tu"]) == ()  # no due date
+
+
+def test_unverified_swap_of_2026_follows_the_switch():
+    assert not CAL.is_working_day(D(2026, 8, 31)) and CAL.is_working_day(D(2026, 8, 22))
+    assert STRICT.is_working_day(D(2026, 8, 31)) and not STRICT.is_working_day(D(2026, 8, 22))
+    notes = CAL.due_date_notes(at(2026, 8, 20), SEVEN)
+    assert notes == ("Hạn này tính cả ngày làm bù chưa kiểm chứng: 22/08/2026 (thứ Bảy)",)
+    notes = CAL.due_date_notes(at(2026, 8, 26), SEVEN)
+    assert len(notes) == 1 and "31/08/2026 – Ngày nghỉ (thay cho ngày 22/08/2026)" in notes[0]
+    assert "01/09/2026 – Quốc khánh" in notes[0]
+
+
+def test_unverified_swap_from_day_swaps_yaml_follows_the_switch():
+    assert not CAL.is_working_day(D(2026, 1, 2)) and CAL.is_working_day(D(2026, 1, 10))
+    assert STRICT.is_working_day(D(2026, 1, 2)) and not STRICT.is_working_day(D(2026, 1, 10))
+
+
+def test_vectorised_due_dates_follow_the_switch():
+    received = pd.Series([at(2026, 11, 20)])
+    codes = pd.Series(["thuong-tru"])
+    assert CAL.due_dates(received, codes).iloc[0].date() == D(2026, 12, 2)
+    assert STRICT.due_dates(received, codes).iloc[0].date() == D(2026, 12, 1)
+
+
+def test_receipt_rule_is_named_as_the_labs_convention():
+    assert CAL.receipt_moved(at(2025, 11, 10, 17, 0))
+    assert CAL.receipt_moved(at(2025, 11, 15))  # a Saturday
+    assert not CAL.receipt_moved(at(2025, 11, 10, 7, 0))  # before opening: same day
+    assert not CAL.receipt_moved(at(2025, 11, 10, 16, 59))
+    note = CAL.receipt_rule_note()
+    assert note == ("Hồ sơ nhận sau 17:00 hoặc vào ngày nghỉ được tính từ ngày làm việc tiếp "
+                    "theo — quy ước của phòng thực hành")
+    assert "phòng thực hành" in CAL.receipt_rule_note(plain=True)

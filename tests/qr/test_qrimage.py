@@ -16,7 +16,7 @@ from kynangso.domain import qrimage
 from kynangso.domain.banks import load_banks
 from kynangso.domain.qrimage import payment_card, qr_png, qr_svg, read_qr
 from kynangso.domain.vietqr import VietQR, decode, encode
-from kynangso.errors import InvalidInput
+from kynangso.errors import InvalidInput, KnsError
 
 TRAINING = load_banks().training_bank
 PRACTICE = VietQR(TRAINING.bin, "0123456789", amount=200000, name="Nguyễn Văn Ánh",
@@ -97,14 +97,20 @@ def test_money_is_formatted_the_vietnamese_way():
     assert qrimage.format_vnd(1234567) == "1.234.567\xa0₫"
 
 
-def test_card_draws_with_pillows_font_when_dejavu_is_missing(monkeypatch):
-    monkeypatch.setattr(qrimage, "FONT_DIRS", ())
-    qrimage._font.cache_clear()
+def test_card_refuses_to_draw_without_the_vietnamese_font(monkeypatch, tmp_path):
+    # No fallback to a font that prints Vietnamese as boxes: a clear error names the file.
+    monkeypatch.setattr(qrimage, "_font_folders", lambda: [tmp_path])
+    caches = (qrimage.font_path, qrimage._font)
+    for cached in caches:
+        cached.cache_clear()
     try:
-        data = payment_card(PRACTICE, recipient_name="Nguyễn Văn Ánh", bank_name="NH Tập Dượt")
+        with pytest.raises(KnsError) as caught:
+            payment_card(PRACTICE, recipient_name="Nguyễn Văn Ánh", bank_name="NH Tập Dượt")
     finally:
-        qrimage._font.cache_clear()
-    assert read_qr(data).payload == PAYLOAD
+        for cached in caches:
+            cached.cache_clear()
+    assert caught.value.field == "phong_chu"
+    assert str(tmp_path / "DejaVuSans") in str(caught.value)
 
 
 @pytest.mark.parametrize("bin_", ["970436", "970422", "970499"])

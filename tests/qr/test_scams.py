@@ -350,7 +350,7 @@ def test_check_link_explains_upper_case_trailing_dot_and_http():
 @pytest.mark.parametrize(("url", "says", "imitates"), [
     ("https://dichvucong.bvgov.com", "'gov'", "dichvucong.gov.vn"),
     ("https://dichvucongs.top/vn", "thêm chữ 's'", "dichvucong.gov.vn"),
-    ("https://dichvucongs.xyz", "dichvucongs.xyz", "dichvucong.gov.vn"),
+    ("https://dichvucongs.invalid", "dichvucongs.invalid", "dichvucong.gov.vn"),
     ("https://dichvucong.gov.vn.secure-login.top/", "tên phụ", "dichvucong.gov.vn"),
     ("https://dichvucong.gov.vn@evil.top/", "dấu @", "dichvucong.gov.vn"),
     ("https://evil.top\\@dichvucong.gov.vn", "dấu '\\'", None),
@@ -443,9 +443,9 @@ def broken(edit) -> DataFileError:
 
 
 def test_script_without_source_is_refused():
-    error = broken(lambda d: d["scripts"][0].pop("source"))
-    assert (error.field, error.entry) == ("source", "cong-an-vneid-muc-2")
-    assert "scams.yaml" in str(error) and "source" in str(error)
+    error = broken(lambda d: d["scripts"][0].pop("sources"))
+    assert (error.field, error.entry) == ("sources", "cong-an-vneid-muc-2")
+    assert "scams.yaml" in str(error) and "sources" in str(error)
 
 
 def test_unverified_flag_must_be_true_or_false():

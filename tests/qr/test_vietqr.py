@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from kynangso.domain import vietqr
 from kynangso.domain.banks import load_banks
 from kynangso.domain.vietqr import (
+    NOTE_CODES,
     PROBLEM_CODES,
     DecodeResult,
     VietQR,
@@ -20,7 +21,8 @@ from kynangso.domain.vietqr import (
 )
 from kynangso.errors import InvalidInput
 
-# FACTS.md: public examples from subiz/vietqr, both with correct CRCs.
+# Public examples from subiz/vietqr vietqr_test.go (commit
+# 5a7c86070f11c16fa67a6af0a76ebba826c06cd8), both with correct CRCs.
 STATIC_TPBANK = ("00020101021138540010A00000072701240006970423011000999999990208QRIBFTTA"
                  "53037045802VN6304CBB4")
 DYNAMIC_MB = ("00020101021238570010A00000072701270006970422011300234579234420208QRIBFTTA"
@@ -52,6 +54,17 @@ def problems(payload: str, code: str) -> list[vietqr.Problem]:
         if problem.field:
             assert problem.field in problem.message
     return found
+
+
+def only_note(payload: str, code: str) -> vietqr.Problem:
+    """``payload`` is valid and carries exactly one note, ``code``, in NFC naming its field."""
+    result = decode(payload)
+    assert result.ok and result.problems == [], result.problems
+    assert [n.code for n in result.notes] == [code], result.notes
+    note = result.notes[0]
+    assert note.message == unicodedata.normalize("NFC", note.message)
+    assert note.field is None or vietqr._label(note.field) in note.message
+    return note
 
 
 def only(payload: str, code: str) -> vietqr.Problem:
@@ -131,7 +144,8 @@ def test_decode_rejects_a_non_text_payload():
 def test_decode_uses_the_directory_it_is_given():
     empty = vietqr.BankDirectory({})
     result = decode(STATIC_TPBANK, banks=empty)
-    assert result.codes == {"unknown_bin"}
+    assert result.ok and result.codes == set() and result.bank is None
+    assert result.note_codes == {"unknown_bin"}
 
 
 # --- round trip (property) --------------------------------------------------------------
@@ -288,11 +302,13 @@ def test_unknown_service_code_is_reported():
     assert "QRIBFTTX" in only(broken, "unknown_service").message
 
 
-def test_unknown_bin_is_looked_up_in_the_bank_directory():
+def test_unknown_bin_is_a_note_not_a_problem():
     payload = encode(VietQR("970499", "12345678")).payload
-    problem = only(payload, "unknown_bin")
-    assert "970499" in problem.message and problem.field == "38.01.00"
-    assert decode(payload).qr is not None  # what it says is still shown
+    result = decode(payload)
+    assert result.ok and result.problems == [] and result.bank is None
+    note = only_note(payload, "unknown_bin")
+    assert "970499" in note.message and note.field == "38.01.00"
+    assert result.qr is not None  # what it says is still shown
 
 
 def test_bin_that_is_not_six_digits_is_reported():
@@ -312,11 +328,12 @@ def test_dynamic_code_without_amount_is_reported():
     assert problem.field == "01" and "'12'" in problem.message
 
 
-def test_static_code_with_amount_is_reported():
-    # FACTS.md: swapping 11 and 12 is a pitfall seen in public code.
-    broken = recrc(DYNAMIC_MB.replace("010212", "010211", 1))
-    problem = only(broken, "static_with_amount")
-    assert "40123" in problem.message
+def test_static_code_with_amount_is_a_note():
+    # Field 54 is conditional; public encoders write an amount into '11' codes.
+    payload = recrc(DYNAMIC_MB.replace("010212", "010211", 1))
+    note = only_note(payload, "static_with_amount")
+    assert "40123" in note.message
+    assert decode(payload).qr.amount == 40123
 
 
 def test_bad_point_of_initiation_is_reported():
@@ -357,7 +374,7 @@ def test_amount_zero_is_reported():
     ("540540123", "5414" + "1" * 14, "54"),
     ("5802VN", "5802VN5926" + "A" * 26, "59"),
     ("5802VN", "5802VN6016" + "B" * 16, "60"),
-    ("62160812chuyen khoan", "62300826" + "c" * 26, "62.08"),
+    ("62160812chuyen khoan", "62300126" + "c" * 26, "62.01"),
     ("011300234579234420208", "0120" + "1" * 20 + "0208", "38.01.01"),
 ])
 def test_text_over_its_length_limit_is_reported(old, new, path):
@@ -433,10 +450,8 @@ EXAMPLES = {
     "bad_format_indicator": recrc(STATIC_TPBANK.replace("000201", "000202", 1)),
     "bad_initiation": recrc(STATIC_TPBANK.replace("010211", "010213", 1)),
     "dynamic_without_amount": recrc(STATIC_TPBANK.replace("010211", "010212", 1)),
-    "static_with_amount": recrc(DYNAMIC_MB.replace("010212", "010211", 1)),
     "unknown_guid": recrc(STATIC_TPBANK.replace("A000000727", "A000000999", 1)),
     "bad_bin": recrc(STATIC_TPBANK.replace("0006970423", "000697042A", 1)),
-    "unknown_bin": encode(VietQR("970499", "12345678")).payload,
     "bad_account": recrc(STATIC_TPBANK.replace("0110009999999902", "0110009 99999902", 1)),
     "unknown_service": recrc(STATIC_TPBANK.replace("QRIBFTTA", "QRIBFTTX", 1)),
     "wrong_currency": recrc(DYNAMIC_MB.replace("5303704", "5303840", 1)),
@@ -454,6 +469,30 @@ EXAMPLES = {
 
 def test_every_problem_kind_has_an_example():
     assert set(EXAMPLES) == PROBLEM_CODES
+
+
+# One valid payload per note kind; decoding them reports no problem at all.
+NOTE_EXAMPLES = {
+    "unknown_bin": encode(VietQR("970499", "12345678")).payload,
+    "static_with_amount": recrc(DYNAMIC_MB.replace("010212", "010211", 1)),
+    "long_purpose": recrc(DYNAMIC_MB.replace("62160812chuyen khoan", "62300826" + "c" * 26, 1)),
+    "service_push": recrc(STATIC_TPBANK.replace("0208QRIBFTTA", "0206QRPUSH", 1)
+                          .replace("3854", "3852", 1)),
+    "service_cash": recrc(STATIC_TPBANK.replace("0208QRIBFTTA", "0206QRCASH", 1)
+                          .replace("3854", "3852", 1)),
+    "no_service_code": recrc(STATIC_TPBANK.replace("0208QRIBFTTA", "", 1)
+                             .replace("3854", "3842", 1)),
+}
+
+
+def test_every_note_kind_has_an_example():
+    assert set(NOTE_EXAMPLES) == NOTE_CODES
+    assert not NOTE_CODES & PROBLEM_CODES
+
+
+@pytest.mark.parametrize("code", sorted(NOTE_EXAMPLES))
+def test_each_note_example_is_valid_and_reads_in_vietnamese(code):
+    only_note(NOTE_EXAMPLES[code], code)
 
 
 @pytest.mark.parametrize("code", sorted(EXAMPLES))

@@ -370,7 +370,7 @@ def test_level_two_submits_a_dossier_through_the_dossier_desk(world):
     official.vneid.upgrade_level2(AN.cccd)
     dossier = box.vneid.submit(AN.cccd, "ly-lich-tu-phap")
     assert (dossier.code, dossier.channel, dossier.state) == (
-        "TRUCLAM-251110-0001", "vneid", State.SUBMITTED)
+        "000.00.99.H56-251110-0001", "vneid", State.SUBMITTED)
     assert dossier.applicant["cccd"] == AN.cccd and dossier.applicant["ho_ten"] == AN.full_name
     assert box.events()[-1].action == "vneid.dossier_submitted"
     official.dossiers.receive(dossier.code)

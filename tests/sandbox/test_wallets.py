@@ -374,7 +374,7 @@ def fee(world):
 def test_fee_paid_by_qr_marks_the_dossier_paid_in_the_same_transaction(world, fee):
     volunteer, _, _, _ = world
     code, centre, payer = fee
-    receipt = volunteer.wallets.pay(payer.id, dynamic(centre.number, 7_000, f"LP {code}"),
+    receipt = volunteer.wallets.pay(payer.id, dynamic(centre.number, 7_000, code),
                                     pin=PIN, idempotency_key="fee-1")
     assert receipt.payment.dossier_code == code and f"Lệ phí hồ sơ: {code}" in receipt.text()
     assert volunteer.dossiers.get(code).fee_paid
@@ -388,7 +388,7 @@ def test_fee_paid_by_qr_marks_the_dossier_paid_in_the_same_transaction(world, fe
 def test_wrong_fee_amount_is_refused_and_nothing_debited(world, fee):
     volunteer, _, _, _ = world
     code, centre, payer = fee
-    static_fee = encode(VietQR(TRAINING.bin, centre.number, purpose=f"LP {code}")).payload
+    static_fee = encode(VietQR(TRAINING.bin, centre.number, purpose=code)).payload
     with pytest.raises(InvalidInput, match=r"7\.000") as err:
         volunteer.wallets.pay(payer.id, static_fee, pin=PIN, amount="5.000",
                               idempotency_key="fee-wrong")
@@ -403,7 +403,7 @@ def test_wrong_fee_amount_is_refused_and_nothing_debited(world, fee):
 def test_a_fee_is_not_paid_twice(world, fee):
     volunteer, _, _, _ = world
     code, centre, payer = fee
-    payload = dynamic(centre.number, 7_000, f"LP {code}")
+    payload = dynamic(centre.number, 7_000, code)
     volunteer.wallets.pay(payer.id, payload, pin=PIN, idempotency_key="fee-1")
     with pytest.raises(InvalidInput, match="đã nộp rồi"):
         volunteer.wallets.pay(payer.id, payload, pin=PIN, idempotency_key="fee-2")

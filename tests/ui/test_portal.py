@@ -429,7 +429,7 @@ def test_submit_creates_and_submits_the_dossier_once(screen, box):
     code = submit(screen, "chung-thuc-ban-sao", COPY)
     screen.submit_button.click()  # a second tap on the old button
     dossiers = box.dossiers.list()
-    assert [d.code for d in dossiers] == [code] == ["TRUCLAM-251110-0001"]
+    assert [d.code for d in dossiers] == [code] == ["000.00.99.H56-251110-0001"]
     dossier = dossiers[0]
     assert dossier.state is State.SUBMITTED and dossier.channel == "cong-dvc"
     assert dossier.applicant["ho_ten"] == "Nguyễn Thị Lan"
@@ -437,10 +437,10 @@ def test_submit_creates_and_submits_the_dossier_once(screen, box):
     assert dossier.form["tep_dinh_kem"]["ban-chinh"]["ten_tep"] == "ban-chinh-mau.png"
     assert (dossier.form["so_trang"], dossier.form["so_ban"]) == (3, 2)
     assert dossier.fee_amount == 10_000
-    assert screen.message_text == ("Đã nộp hồ sơ TRUCLAM-251110-0001. Hãy ghi lại mã hồ sơ để "
+    assert screen.message_text == ("Đã nộp hồ sơ 000.00.99.H56-251110-0001. Hãy ghi lại mã hồ sơ để "
                                    "tra cứu.")
     shown = text(screen.body)
-    assert "TRUCLAM-251110-0001" in shown
+    assert "000.00.99.H56-251110-0001" in shown
     assert "Trung tâm ghi ngày hẹn khi tiếp nhận hồ sơ" in shown
     assert [e.actor for e in box.events(subject=code, prefix="dossier.")] == [PERSON, PERSON]
 
@@ -671,3 +671,51 @@ def test_portal_app_works_for_the_person_in_the_url(tmp_path, monkeypatch):
     assert (screen.box.actor, screen.box.role) == ("chi-ba", "resident")
     assert screen.view == "search"
     screen.box.close()
+
+
+# --- what the due date rests on (receipt rule, unverified days off) --------------------------
+
+
+def test_due_date_says_when_the_receipt_rule_moved_the_day(screen, box, official):
+    code = submit(screen, "tam-tru", {"dia_chi_cu_tru": "Số 12", "nhan_ket_qua": "truc-tuyen"})
+    box.as_actor("gv", "trainer").set_clock(datetime(2025, 11, 10, 17, 30))  # after closing
+    official.dossiers.receive(code)
+    screen.go("done")  # the confirmation, drawn again
+    shown = text(screen.body)
+    assert "Ngày hẹn trả kết quả: 14/11/2025" in shown
+    assert ("Hồ sơ nhận sau 17:00 hoặc vào ngày nghỉ thì ngày hẹn được tính từ ngày làm việc "
+            "tiếp theo (cách tính của phòng thực hành này).") in shown
+
+
+def test_due_date_received_in_office_hours_has_no_rule_note(screen, official):
+    code = submit(screen, "tam-tru", {"dia_chi_cu_tru": "Số 12", "nhan_ket_qua": "truc-tuyen"})
+    official.dossiers.receive(code)
+    screen.go("done")  # the confirmation, drawn again
+    shown = text(screen.body)
+    assert "Ngày hẹn trả kết quả: 13/11/2025" in shown and "phòng thực hành" not in shown
+    assert "chưa kiểm chứng" not in shown
+
+
+def test_due_date_names_the_unverified_day_off_it_counts(screen, box, official):
+    code = submit(screen, "tam-tru", {"dia_chi_cu_tru": "Số 12", "nhan_ket_qua": "truc-tuyen"})
+    box.as_actor("gv", "trainer").set_clock(datetime(2026, 11, 20, 9, 0))  # Friday
+    official.dossiers.receive(code)
+    screen.go("done")  # the confirmation, drawn again
+    shown = text(screen.body)
+    assert "Ngày hẹn trả kết quả: 26/11/2026" in shown
+    assert ("Hạn này tính cả ngày nghỉ chưa kiểm chứng: 24/11/2026 – Ngày Văn hóa Việt Nam"
+            in shown)
+
+
+def test_unverified_deadline_is_never_shown_as_a_fact(screen, official):
+    # Luật Lý lịch tư pháp, Điều 48: working or calendar days is not verified yet.
+    code = submit(screen, "ly-lich-tu-phap", {"nhan_ket_qua": "truc-tuyen", "so_ban": "1"})
+    official.dossiers.receive(code)
+    screen.go("done")
+    shown = text(screen.body)
+    assert re.search(r"Ngày hẹn trả kết quả: \d\d/\d\d/\d{4} \(chưa kiểm chứng\)", shown)
+
+
+def test_stay_notice_can_be_filed_on_the_portal(screen, box):
+    code = submit(screen, "thong-bao-luu-tru", {"nhan_ket_qua": "truc-tuyen"})
+    assert box.dossiers.get(code).procedure_code == "thong-bao-luu-tru"

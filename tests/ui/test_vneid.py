@@ -151,9 +151,9 @@ def test_trainer_records_level_two_and_the_resident_submits(box):
     click(screen, "Cấp Phiếu lý lịch tư pháp")
     assert screen.contact.value == AN.phone
     click(screen, "Nộp hồ sơ")
-    assert "Mã hồ sơ: TRUCLAM-251110-0001" in screen.message_text
-    assert "TRUCLAM-251110-0001" in texts(screen)  # listed under "Hồ sơ của tôi"
-    assert box.dossiers.get("TRUCLAM-251110-0001").channel == "vneid"
+    assert "Mã hồ sơ: 000.00.99.H56-251110-0001" in screen.message_text
+    assert "000.00.99.H56-251110-0001" in texts(screen)  # listed under "Hồ sơ của tôi"
+    assert box.dossiers.get("000.00.99.H56-251110-0001").channel == "vneid"
     click(screen, "Thông báo")
     assert "Cấp Phiếu lý lịch tư pháp: Đã nộp" in texts(screen)
     assert "Cảnh báo lừa đảo" in texts(screen)
@@ -324,7 +324,7 @@ def test_a_reload_brings_back_the_account_and_the_dossier(box):
     assert f"Tài khoản đã kích hoạt: {AN.full_name}" in texts(reloaded)
     log_in(reloaded)
     open_services(reloaded)
-    assert "TRUCLAM-251110-0001" in texts(reloaded)
+    assert "000.00.99.H56-251110-0001" in texts(reloaded)
 
 
 def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(box, monkeypatch):

@@ -432,7 +432,7 @@ def test_the_code_the_portal_logged_is_the_one_paid(box, dossier):
     centre = box.as_actor("cb", "official").wallets.open_account(
         "ngan-hang", "Phường Trúc Lâm - thu phí (tập dượt)", balance=0, pin="112233")
     shown = encode(VietQR(TRAINING.bin, centre.number, amount=7_000,
-                          purpose=f"LP {dossier.code}")).payload
+                          purpose=dossier.code)).payload
     box.record("portal.fee_qr_shown", dossier.code, payload=shown)
     assert ui.fee_payload(box, dossier) == shown
     # A code with another amount is not the fee's.

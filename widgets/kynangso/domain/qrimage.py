@@ -7,6 +7,7 @@ practice code finds no bank and cannot pay anyone, so drawing a real BIN is refu
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ import segno
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, KnsError
 from ..i18n import _, nfc
 from .banks import load_banks
 from .money import format_vnd
@@ -28,17 +29,11 @@ from .vietqr import DecodeResult, VietQR, decode, encode
 
 ERROR_LEVEL = "m"  # 15% recovery: survives a sticker corner, blur and JPEG in the tests
 
-# Debian's fonts-dejavu-core has every Vietnamese glyph; the others are fallbacks.
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/truetype/noto"),
-    Path("/usr/share/fonts/truetype/liberation"),
-)
-FONT_FILES = {
-    False: ("DejaVuSans.ttf", "NotoSans-Regular.ttf", "LiberationSans-Regular.ttf"),
-    True: ("DejaVuSans-Bold.ttf", "NotoSans-Bold.ttf", "LiberationSans-Bold.ttf"),
-}
+# DejaVu Sans has every Vietnamese glyph, and matplotlib (pinned) ships it in mpl-data: it
+# is there wherever `make start` ran, unlike the system's own font folders.
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+FONT_PACKAGE = "matplotlib"
+FONT_SUBDIR = ("mpl-data", "fonts", "ttf")
 SVG_FONTS = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 
 RED = "#B71C1C"
@@ -100,14 +95,33 @@ def qr_svg(payload: str, *, scale: int = 4, border: int = 4) -> str:
     return out.getvalue().decode("utf-8")
 
 
+def _font_folders() -> list[Path]:
+    # find_spec reads the package's location without importing it: a kernel stays light.
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    roots = (spec.submodule_search_locations or []) if spec is not None else []
+    return [Path(root).joinpath(*FONT_SUBDIR) for root in roots]
+
+
 @cache
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for folder in FONT_DIRS:
-        for name in FONT_FILES[bold]:
-            if (folder / name).exists():
-                return ImageFont.truetype(str(folder / name), size)
-    # No font with Vietnamese glyphs: Pillow's own font keeps the card drawable.
-    return ImageFont.load_default(size)
+def font_path(bold: bool = False) -> Path:
+    """The DejaVu Sans file inside matplotlib's package, or a Vietnamese error naming it.
+
+    No fallback: every font we could fall back to prints Vietnamese as empty boxes.
+    """
+    name = FONT_FILES[bool(bold)]
+    folders = _font_folders()
+    for folder in folders:
+        if (folder / name).is_file():
+            return folder / name
+    where = folders[0] / name if folders else Path(FONT_PACKAGE, *FONT_SUBDIR, name)
+    raise KnsError(_("Thiếu tệp phông chữ {file} ({path}) để in chữ tiếng Việt có dấu: tệp này "
+                     "đi kèm gói matplotlib, hãy chạy lại make start để cài đủ gói").format(
+                         file=name, path=where), field="phong_chu", value=str(where))
+
+
+@cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(bold)), size)
 
 
 def _wrap(text: str, font, width: int) -> list[str]:

@@ -1,6 +1,6 @@
 """Scam lab: five real scam patterns as practice items, and a checker for portal links.
 
-Patterns (FACTS.md, "Scams to simulate"; sources in ``data/scams.yaml``):
+Patterns (public sources for each in ``data/scams.yaml``):
 
 - ``qr_sticker``: a sticker QR pasted over a shop's code pays someone else;
 - ``qr_tampered``: a payment code whose amount differs from the bill, whose content was edited
@@ -12,8 +12,10 @@ Patterns (FACTS.md, "Scams to simulate"; sources in ``data/scams.yaml``):
 Item ``i`` of a pattern for seed ``s`` depends only on ``(s, pattern, i)`` and the data file,
 so :func:`item_by_id` rebuilds any item without a store. Every payment code is drawn at the
 training bank, so a real banking app pays no one; the phishing QR holds a ``.invalid`` address
-(RFC 6761), which never resolves. Look-alike links are made up or taken from warnings: show
-them as text, never as a link a trainee can open. Names and numbers are synthetic.
+(RFC 6761), which never resolves. A look-alike link is either named by a public warning the
+item cites or made up under ``.invalid``, so the lab never shows a registrable address nobody
+reported; show them as text, never as a link a trainee can open. Names and numbers are
+synthetic.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -37,7 +39,7 @@ from unidecode import unidecode
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
 from .banks import load_banks
-from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .datafiles import DATA_DIR, checked_field, invalid, load_yaml, require
 from .datafiles import flag_field as _flag
 from .datafiles import text_field as _text
 from .locality import load_locality
@@ -52,7 +54,9 @@ PATTERNS = ("qr_sticker", "qr_tampered", "lookalike_link", "otp_script", "genuin
 CHANNELS = ("qr", "link", "call", "sms")
 SCRIPT_CHANNELS = ("qr", "call", "sms")
 UNVERIFIED = "chưa kiểm chứng"
-REFERENCE_DATE = date(2025, 11, 10)  # the ward report FACTS.md starts from
+REFERENCE_DATE = date(2025, 11, 10)  # the day of the ward report the lab starts from
+# Reserved top-level domain (RFC 2606, RFC 6761): nobody can register it, nothing resolves.
+RESERVED_TLD = "invalid"
 MAX_PER_PATTERN = 99
 PLACEHOLDERS = frozenset({
     "resident", "resident_call", "honorific", "Honorific", "officer", "volunteer", "ward",
@@ -87,9 +91,45 @@ def pattern_title(pattern: str) -> str:
 # --- data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Report:
+    """One public text: an article or an official notice, and the domains it names."""
+
+    title: str
+    publisher: str
+    date: str  # "2025-08-07", or "2024-03" when the page shows only the month; "" unknown
+    url: str
+    names: tuple[str, ...] = ()  # hosts the text itself names, lower case
+    archived: str = ""  # an archived copy of url, when one exists
+
+    def cite(self) -> str:
+        """Outlet, "title", date, address: enough to find the text again."""
+        parts = [self.publisher, f"\u201c{self.title}\u201d"]
+        if self.date:
+            parts.append("/".join(reversed(self.date.split("-"))))
+        parts.append(self.archived or self.url)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
 class Source:
-    text: str
+    """Where a fact comes from: public reports, the project's own note, when it was checked."""
+
+    reports: tuple[Report, ...]
     verified: bool
+    checked: date  # the day the project last read the reports
+    note: str = ""  # what the reports say in short, or what the project wrote itself
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every host the cited reports name."""
+        return frozenset(name for report in self.reports for name in report.names)
+
+    @property
+    def text(self) -> str:
+        cited = "; ".join(report.cite() for report in self.reports)
+        if cited and self.note:
+            return f"{cited} ({self.note})"
+        return cited or self.note
 
     def cite(self) -> str:
         """The source, marked "chưa kiểm chứng" when the project could not check it."""
@@ -103,12 +143,28 @@ class OfficialDomain:
     aliases: tuple[str, ...]
     source: Source
 
+    @property
+    def verified(self) -> bool:
+        return self.source.verified
+
+    @property
+    def checked(self) -> date:
+        return self.source.checked
+
 
 @dataclass(frozen=True)
 class ReportedLink:
     url: str
     imitates: str
     source: Source
+
+    @property
+    def verified(self) -> bool:
+        return self.source.verified
+
+    @property
+    def checked(self) -> date:
+        return self.source.checked
 
 
 @dataclass(frozen=True)
@@ -133,6 +189,14 @@ class Script:
     right_response: str
     source: Source
 
+    @property
+    def verified(self) -> bool:
+        return self.source.verified
+
+    @property
+    def checked(self) -> date:
+        return self.source.checked
+
 
 @dataclass(frozen=True)
 class ScamCatalogue:
@@ -140,7 +204,6 @@ class ScamCatalogue:
     suffix_source: Source
     officials: tuple[OfficialDomain, ...]
     reported: tuple[ReportedLink, ...]
-    tlds: tuple[str, ...]
     words: tuple[str, ...]
     paths: tuple[str, ...]
     pattern_sources: Mapping[str, Source]
@@ -152,15 +215,53 @@ class ScamCatalogue:
     def official(self, domain: str) -> OfficialDomain:
         return next(o for o in self.officials if o.domain == domain)
 
+    def sources(self) -> list[tuple[str, Source]]:
+        """Every sourced entry, labelled, for a generated sources page."""
+        entries = [("government_suffix", self.suffix_source)]
+        entries += [(o.domain, o.source) for o in self.officials]
+        entries += [(link.url, link.source) for link in self.reported]
+        entries += [(f"patterns.{p}", source) for p, source in self.pattern_sources.items()]
+        entries += [(s.id, s.source) for s in self.scripts + self.genuine]
+        return entries
 
 
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-
+def _report(entry: Any, file: str, label: str, index: int) -> Report:
+    where = _("{entry}, nguồn thứ {n}").format(entry=label, n=index)
+    if not isinstance(entry, dict):
+        raise invalid(file, where, "sources", entry, _(
+            "mỗi nguồn phải là một bảng có title, publisher, date, url, names"))
+    url = _text(entry, "url", file, where)
+    if not url.startswith("https://") and not url.startswith("http://"):
+        raise invalid(file, where, "url", url, _("cần địa chỉ công khai, bắt đầu bằng https:// hoặc http://"))
+    when = entry.get("date")
+    if isinstance(when, date) and not isinstance(when, datetime):
+        when = when.isoformat()
+    elif when is None:
+        when = ""
+    elif not (isinstance(when, str) and _MONTH.fullmatch(when)):
+        raise invalid(file, where, "date", when, _("cần ngày dạng YYYY-MM-DD hoặc tháng YYYY-MM"))
+    names = _texts(entry, "names", file, where)
+    for name in names:
+        if not _DOMAIN.fullmatch(name):
+            raise invalid(file, where, "names", name,
+                          _("tên miền viết thường, không dấu, không có https:// hay dấu /"))
+    return Report(_text(entry, "title", file, where), _text(entry, "publisher", file, where),
+                  when, url, names, _text(entry, "archived", file, where, optional=True))
 
 
 def _source(entry: Any, file: str, label: str) -> Source:
-    return Source(_text(entry, "source", file, label), _flag(entry, "verified", file, label))
+    raw = require(entry, "sources", file=file, entry=label, kind=list)
+    reports = tuple(_report(item, file, label, i) for i, item in enumerate(raw, start=1))
+    note = _text(entry, "note", file, label, optional=True)
+    if not reports and not note:
+        raise invalid(file, label, "sources", raw, _(
+            "cần ít nhất một văn bản công khai, hoặc một ghi chú (note) nói dự án tự soạn"))
+    return Source(reports, _flag(entry, "verified", file, label),
+                  checked_field(entry, "checked", file, label), note)
 
 
 def _texts(entry: dict, key: str, file: str, label: str, *, needed: bool = False) -> tuple[str, ...]:
@@ -198,9 +299,6 @@ def _template(value: str, file: str, label: str, key: str) -> str:
             "chỗ trống {{{name}}} không có; chỉ được dùng: {allowed}").format(
                 name=unknown[0], allowed=", ".join(sorted(PLACEHOLDERS))))
     return value
-
-
-_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}")
 
 
 def _official(entry: Any, file: str, index: int, suffix: str) -> OfficialDomain:
@@ -270,8 +368,8 @@ def parse_scams(data: Any, file: str) -> ScamCatalogue:
         reported.append(ReportedLink(url, imitates, _source(entry, file, url)))
 
     parts = require(data, "link_parts", file=file, entry=top, kind=dict)
-    tlds, words, paths = (_texts(parts, key, file, "link_parts", needed=True)
-                          for key in ("tlds", "words", "paths"))
+    words, paths = (_texts(parts, key, file, "link_parts", needed=True)
+                    for key in ("words", "paths"))
 
     raw_patterns = require(data, "patterns", file=file, entry=top, kind=dict)
     pattern_sources = {p: _source(require(raw_patterns, p, file=file, entry="patterns", kind=dict),
@@ -302,7 +400,7 @@ def parse_scams(data: Any, file: str) -> ScamCatalogue:
 
     catalogue = ScamCatalogue(
         suffix=suffix, suffix_source=_source(suffix_entry, file, "government_suffix"),
-        officials=officials, reported=tuple(reported), tlds=tlds, words=words, paths=paths,
+        officials=officials, reported=tuple(reported), words=words, paths=paths,
         pattern_sources=MappingProxyType(pattern_sources), shop_kinds=shop_kinds,
         bills=tuple(bills), scripts=scripts, genuine=genuine)
     _check_links(catalogue, file)
@@ -310,12 +408,21 @@ def parse_scams(data: Any, file: str) -> ScamCatalogue:
 
 
 def _check_links(catalogue: ScamCatalogue, file: str) -> None:
-    """A fake link the checker would pass (or a genuine one it would fail) is a data error."""
+    """A fake link the checker would pass (or a genuine one it would fail) is a data error;
+    so is a look-alike that no cited report names and that could be registered."""
+    for official in catalogue.officials:
+        if official.source.verified and not _named(official.domain, official.source.names):
+            raise invalid(file, official.domain, "sources", official.domain, _(
+                "nguồn đã kiểm chứng phải nêu đúng địa chỉ này trong names"))
     for link in catalogue.reported:
         if check_link(link.url, catalogue=catalogue).genuine:
             raise invalid(file, link.url, "url", link.url,
                           _("đường link giả lại là một địa chỉ .{suffix} thật").format(
                               suffix=catalogue.suffix))
+        if not _named(link_host(link.url), link.source.names):
+            raise invalid(file, link.url, "sources", link.url, _(
+                "không nguồn nào nêu tên miền này (names); địa chỉ tự đặt phải có đuôi "
+                ".{tld} và không thuộc reported_links").format(tld=RESERVED_TLD))
     for script, want in [(s, False) for s in catalogue.scripts] + [
             (s, True) for s in catalogue.genuine]:
         for link in script.links:
@@ -325,6 +432,44 @@ def _check_links(catalogue: ScamCatalogue, file: str) -> None:
                         _("đường link của kẻ lừa đảo lại là một địa chỉ .{suffix} thật"))
                 raise invalid(file, script.id, "links", link, rule.format(
                     suffix=catalogue.suffix))
+        texts = (script.context, script.text, script.right_response, *script.red_flags,
+                 *(link.format(bank_slug="nganhang") for link in script.links))
+        for host in (h for text in texts for h in hosts_in(text)):
+            if not allowed_host(host, script.source.names, catalogue):
+                raise invalid(file, script.id, "links", host, _(
+                    "tên miền '{host}' không có trong nguồn nào của mục này (names); địa chỉ "
+                    "giả tự đặt phải có đuôi .{tld}").format(host=host, tld=RESERVED_TLD))
+
+
+# A host in running text: ASCII labels, lower case ("TP.HCM" is not one), a letter TLD, not
+# cut out of something longer (the masked phone "0367.xxx.123" is not "0367.xxx").
+_HOST_IN_TEXT = re.compile(
+    r"(?<![\w.@-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-]|\.\w)")
+
+
+def hosts_in(text: str) -> list[str]:
+    """The host names written in a text ("xem https://bhxh.co/a" -> ["bhxh.co"])."""
+    return [match.group(1) for match in _HOST_IN_TEXT.finditer(text)]
+
+
+def link_host(url: str) -> str:
+    """The host of a link as written, lower case, without a trailing dot."""
+    url = url if "://" in url else f"https://{url}"
+    return (urlsplit(url).hostname or "").rstrip(".")
+
+
+def _named(host: str, names: frozenset[str] | tuple[str, ...]) -> bool:
+    return any(host == name or host.endswith("." + name) for name in names)
+
+
+def allowed_host(host: str, names: frozenset[str] | tuple[str, ...],
+                 catalogue: ScamCatalogue) -> bool:
+    """Whether the lab may show ``host``: named by a cited report, one of the listed official
+    addresses, or made up under the reserved ``.invalid`` (never a registrable look-alike)."""
+    host = host.lower().rstrip(".")
+    if host == RESERVED_TLD or host.endswith("." + RESERVED_TLD):
+        return True
+    return _named(host, names) or _named(host, tuple(o.domain for o in catalogue.officials))
 
 
 @cache
@@ -589,6 +734,11 @@ def check_link(url: str, *, catalogue: ScamCatalogue | None = None) -> LinkVerdi
     reasons.extend(odd)
     found, copied = _imitation(catalogue, shown, registrable, under_gov)
     reasons.extend(found)
+    if shown[-1] == RESERVED_TLD:
+        reasons.append(_(
+            "Đuôi .invalid là đuôi dành riêng cho ví dụ, không ai đăng ký được: phòng thực hành "
+            "dùng nó thay cho các đuôi kẻ gian hay dùng (.top, .xyz, .com...) để địa chỉ giả này "
+            "không mở được trang nào."))
     return LinkVerdict(False, tuple(dict.fromkeys(reasons)), host, None, imitates or copied)
 
 
@@ -698,6 +848,8 @@ class ScamItem:
     source: str
     kind: str = ""  # which variant of the pattern ("sticker", "crc", "homoglyph", a script id)
     context: str = ""  # Vietnamese: the situation shown with the item; never gives the answer
+    # Hosts the item's cited reports name: the only registrable look-alikes it may show.
+    names: tuple[str, ...] = ()
     # What the situation says, for graders: shop name/account, the amount told, the link, the
     # decoder problem codes the QR payload must show.
     expected: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
@@ -961,15 +1113,17 @@ def _link(catalogue: ScamCatalogue, seed: int, index: int, kind: str, m: _Maker)
     simple = [o for o in catalogue.officials if len(o.domain.split(".")) == size + 1]
     target = m.rng.choice(simple)
     name = target.domain.split(".")[0]
-    tld = m.rng.choice(catalogue.tlds)
+    tld = RESERVED_TLD  # invented hosts never resolve and name no real site
     path = m.rng.choice(catalogue.paths)
     word = m.rng.choice(catalogue.words)
     pattern_source = catalogue.pattern_sources["lookalike_link"]
     source = _cite(pattern_source, _("Biến thể do phòng thực hành tạo theo thủ đoạn đã được cảnh "
                                      "báo; nguồn: "))
+    names: tuple[str, ...] = ()
     if kind == "reported":
         link = m.rng.choice(catalogue.reported)
         url, imitated, source = link.url, link.imitates, link.source.cite()
+        names = tuple(sorted(link.source.names))
     elif kind.startswith("official"):
         official = m.rng.choice(catalogue.officials)
         url, imitated = f"https://{official.domain}{path}", official.domain
@@ -987,7 +1141,7 @@ def _link(catalogue: ScamCatalogue, seed: int, index: int, kind: str, m: _Maker)
         elif kind == "wrong_tld":
             host = f"{name}.{tld}"
         elif kind == "gov_hyphen":
-            host = m.rng.choice((f"{name}-gov.vn", f"{name}-gov.{tld}", f"gov-{name}.{tld}"))
+            host = m.rng.choice((f"{name}-gov-vn.{tld}", f"{name}-gov.{tld}", f"gov-{name}.{tld}"))
         elif kind == "subdomain":
             official = m.rng.choice(catalogue.officials)
             host, imitated = f"{official.domain}.{word}.{tld}", official.domain
@@ -995,7 +1149,7 @@ def _link(catalogue: ScamCatalogue, seed: int, index: int, kind: str, m: _Maker)
             official = m.rng.choice(catalogue.officials)
             host, imitated = f"{official.domain}@{word}.{tld}", official.domain
         elif kind == "borrowed_gov":
-            host = f"{name}.{m.rng.choice(('bv', 'vn', 'cs', 'tt'))}gov.{m.rng.choice(('com', 'net'))}"
+            host = f"{name}.{m.rng.choice(('bv', 'vn', 'cs', 'tt'))}gov.{tld}"
         elif kind == "digit":
             spots = [i for i, c in enumerate(name) if c in "oli"]
             i = m.rng.choice(spots)
@@ -1006,7 +1160,7 @@ def _link(catalogue: ScamCatalogue, seed: int, index: int, kind: str, m: _Maker)
             label = name[:i] + _HOMOGLYPHS[name[i]] + name[i + 1:]
             if kind == "punycode":
                 label = label.encode("idna").decode("ascii")
-            host = f"{label}.{m.rng.choice((catalogue.suffix, tld))}"
+            host = f"{label}.{tld}"
         url = f"https://{host}{path}"
     is_scam = not kind.startswith("official")
     verdict = check_link(url, catalogue=catalogue)
@@ -1026,7 +1180,7 @@ def _link(catalogue: ScamCatalogue, seed: int, index: int, kind: str, m: _Maker)
                 "không.").format(name=official.name)
     return _item("lookalike_link", seed, index, channel="link", content=url, is_scam=is_scam,
                  red_flags=verdict.reasons if is_scam else (), right_response=right, kind=kind,
-                 context=context, source=source,
+                 context=context, source=source, names=names,
                  expected={"url": url, "imitates": imitated if is_scam else None,
                            "official": None if is_scam else imitated})
 
@@ -1077,7 +1231,7 @@ def _from_script(script: Script, pattern: str, seed: int, index: int, m: _Maker,
                  red_flags=tuple(_sentence(flag.format(**values)) for flag in script.red_flags),
                  right_response=_sentence(script.right_response.format(**values)), kind=script.id,
                  context=_sentence(script.context.format(**values)), source=script.source.cite(),
-                 expected=expected)
+                 names=tuple(sorted(script.source.names)), expected=expected)
 
 
 def _sentence(text: str) -> str:

@@ -88,9 +88,39 @@ def _provinces() -> Iterator[Fact]:
                    merger["verified"], merger["checked"])
 
 
+def _holidays() -> Iterator[Fact]:
+    from .workcalendar import holiday_rows, load_swaps
+
+    for swap in load_swaps():
+        assert swap.checked
+        days = ", ".join(f"{label} {day:%d/%m/%Y}" for label, day in (
+            ("nghỉ", swap.day_off), ("làm bù", swap.working_day)) if day is not None)
+        yield Fact("day_swaps.yaml", swap.name, days, swap.source, swap.verified, swap.checked)
+    for row in holiday_rows():
+        value = row.name if row.kind == "holiday" else "ngày làm việc bù (thứ Bảy/Chủ nhật)"
+        yield Fact("holidays_vn.csv", f"{row.date:%d/%m/%Y}", value, row.source, row.verified,
+                   row.checked)
+
+
+def _banks() -> Iterator[Fact]:
+    from .banks import load_banks
+
+    for bank in load_banks():
+        yield Fact("banks.yaml", f"{bank.bin} {bank.short_name}", bank.name, bank.source,
+                   bank.verified, bank.checked)
+
+
+def _scams() -> Iterator[Fact]:
+    from .scams import load_scams
+
+    for label, source in load_scams().sources():
+        named = ", ".join(sorted(source.names)) or "—"
+        yield Fact("scams.yaml", label, named, source.text, source.verified, source.checked)
+
+
 # File order on the page: what trainees meet most first.
 COLLECTORS: tuple[Callable[[], Iterable[Fact]], ...] = (
-    _procedures, _locality, _vneid, _provinces)
+    _procedures, _locality, _vneid, _banks, _scams, _holidays, _provinces)
 
 
 def all_facts() -> tuple[Fact, ...]:

@@ -16,10 +16,9 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidInput, KnsError
+from ..errors import InvalidInput
 from ..i18n import N_, _, nfc
 from .banks import Bank, load_banks
 from .money import format_number, format_vnd
@@ -42,9 +41,6 @@ MATCHED_COLUMNS = (SALE_TIME_COL, PAID_TIME_COL, AMOUNT_COL, PAYER_COL, PURPOSE_
 MISSING_COLUMNS = (SALE_TIME_COL, AMOUNT_COL)
 MATCH_WINDOW_MINUTES = 30  # assumption: a sale noted within half an hour of its payment
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian package fonts-dejavu-core
-FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 SIGN_TITLE = N_("QUÉT MÃ ĐỂ THANH TOÁN")
 PRACTICE_MARK = "MÃ TẬP DƯỢT"
 PRACTICE_LINE = "Chỉ dùng để tập luyện — không thanh toán được"
@@ -236,12 +232,9 @@ def _sign_layout(text: _SignText, height: float, measure) -> list[_Op]:
 
 
 def _pil_font(size: int, bold: bool = False):
-    from PIL import ImageFont
+    from .qrimage import _font  # DejaVu Sans from matplotlib's package, cached per size
 
-    path = FONT_BOLD if bold else FONT_REGULAR
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
-    return ImageFont.load_default(size)  # no Vietnamese glyphs, but the sign still prints
+    return _font(size, bold)
 
 
 def _sign_png(code_png: bytes, text: _SignText, size: str) -> bytes:
@@ -284,9 +277,9 @@ def _sign_png(code_png: bytes, text: _SignText, size: str) -> bytes:
 def _sign_pdf(code_png: bytes, text: _SignText, size: str) -> bytes:
     from fpdf import FPDF
 
-    if not (FONT_REGULAR.exists() and FONT_BOLD.exists()):
-        raise KnsError(_("Thiếu phông chữ DejaVuSans ({path}) để in tiếng Việt: hãy cài gói "
-                         "fonts-dejavu-core").format(path=FONT_REGULAR), field="phong_chu")
+    from .qrimage import font_path  # raises a Vietnamese error naming a missing font file
+
+    regular, bold_font = font_path(False), font_path(True)
     width, height = PAPER_MM[size]
     k = width / 100  # millimetres per layout unit
     pt = 72 / 25.4  # points per millimetre
@@ -296,8 +289,8 @@ def _sign_pdf(code_png: bytes, text: _SignText, size: str) -> bytes:
     pdf.set_title(f"{text.title} - {text.name}")
     pdf.set_creator("Kỹ Năng Số")
     pdf.set_subject(text.practice)
-    pdf.add_font("DejaVu", "", str(FONT_REGULAR))
-    pdf.add_font("DejaVu", "B", str(FONT_BOLD))
+    pdf.add_font("DejaVu", "", str(regular))
+    pdf.add_font("DejaVu", "B", str(bold_font))
     pdf.add_page()
 
     def measure(value: str, size_u: float, bold: bool) -> float:

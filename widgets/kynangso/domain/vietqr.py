@@ -1,13 +1,17 @@
 """VietQR payloads (NAPAS, EMVCo merchant-presented mode): encode and decode the raw text.
 
-Fields and limits: /work/shared/FACTS.md (NAPAS VietQR; vectors from subiz/vietqr
-``vietqr_test.go``). EMVCo QRCPS-MPM: TLV objects (2-digit ID, 2-digit length, value),
-payload at most 512 characters, lengths 01-99, CRC-16/CCITT-FALSE over everything up to and
-including ``6304``. Drawing and reading images is in :mod:`.qrimage`; this module only
-handles text, so payload bytes are tested without images (segno's ``_make_epc_qr_data``).
+EMVCo QRCPS-MPM: TLV objects (2-digit ID, 2-digit length, value), payload at most 512
+characters, lengths 01-99, CRC-16/CCITT-FALSE over everything up to and including ``6304``.
+NAPAS VietQR puts the bank (acquirer BIN), account and service code in field 38; public
+vectors come from subiz/vietqr ``vietqr_test.go`` and other libraries' test suites (cited in
+tests/qr). Drawing and reading images is in :mod:`.qrimage`; this module only handles text,
+so payload bytes are tested without images.
 
-Decoding never stops at the first fault: it reports every problem it can see, because a
-correct CRC does not prove a well-formed payload.
+Decoding never stops at the first fault. It separates *problems* (the code is broken: CRC,
+structure, lengths, a missing mandatory field, a dynamic transfer code without an amount)
+from *notes* (true of a genuine code and worth reading: a bank not in the directory, a static
+code that carries an amount, a long purpose, a merchant-payment or ATM cash-withdrawal code).
+A correct CRC does not prove a well-formed payload.
 """
 
 from __future__ import annotations
@@ -27,20 +31,23 @@ from .banks import Bank, BankDirectory, load_banks
 GUID = "A000000727"
 SERVICE_ACCOUNT = "QRIBFTTA"
 SERVICE_CARD = "QRIBFTTC"
-SERVICES = (SERVICE_ACCOUNT, SERVICE_CARD)
+SERVICES = (SERVICE_ACCOUNT, SERVICE_CARD)  # transfers: what ``encode`` writes
+SERVICE_PUSH = "QRPUSH"  # NAPAS: payment for goods and services at a merchant
+SERVICE_CASH = "QRCASH"  # NAPAS: cash withdrawal at an ATM
+ALL_SERVICES = (*SERVICES, SERVICE_PUSH, SERVICE_CASH)
 STATIC = "11"
 DYNAMIC = "12"
 CURRENCY_VND = "704"
 COUNTRY_VN = "VN"
 MAX_PAYLOAD = 512  # EMVCo QRCPS-MPM 4.1
 
-# Longest value per field, in characters (FACTS.md; EMVCo for 62 subfields).
+# Longest value per field, in characters (NAPAS VietQR; EMVCo for 62 subfields).
 MAX_ACCOUNT = 19
 MAX_AMOUNT = 13
 MAX_NAME = 25
 MAX_CITY = 15
 MAX_BILL = 25
-MAX_PURPOSE = 25
+MAX_PURPOSE = 25  # EMVCo guideline; public encoders write longer purposes (a note, not a fault)
 MAX_ADDITIONAL = 25
 
 _PRINTABLE = re.compile(r"[ -~]*")  # EMVCo "ans": printable ASCII
@@ -55,10 +62,15 @@ PROBLEM_CODES = frozenset({
     "empty_payload", "payload_too_long", "not_vietqr", "bad_tlv", "truncated",
     "length_mismatch", "duplicate_field", "missing_field", "empty_value", "non_ascii",
     "not_first", "bad_format_indicator", "bad_initiation", "dynamic_without_amount",
-    "static_with_amount", "unknown_guid", "bad_bin", "unknown_bin", "bad_account",
-    "unknown_service", "wrong_currency", "amount_not_positive", "amount_not_whole",
+    "unknown_guid", "bad_bin", "bad_account", "unknown_service", "wrong_currency", "amount_not_positive", "amount_not_whole",
     "amount_not_numeric", "wrong_country", "too_long", "unknown_field", "bad_crc_format",
     "crc_mismatch", "trailing_garbage",
+})
+
+# Every note code: true of genuine codes, so they never make a code invalid.
+NOTE_CODES = frozenset({
+    "unknown_bin", "static_with_amount", "long_purpose", "service_push", "service_cash",
+    "no_service_code",
 })
 
 
@@ -122,10 +134,11 @@ class Problem:
 @dataclass(frozen=True)
 class DecodeResult:
     qr: VietQR | None  # what the payload says; trust it only when ``ok``
-    problems: list[Problem]
+    problems: list[Problem]  # what makes the code broken
     payload: str = ""
-    bank: Bank | None = None
+    bank: Bank | None = None  # None also for a valid code whose BIN is not in the directory
     tree: tuple[Tlv, ...] | None = field(default=None, repr=False, compare=False)
+    notes: list[Problem] = field(default_factory=list)  # worth reading; never make it broken
 
     @cached_property
     def fields(self) -> tuple[Tlv, ...]:
@@ -139,6 +152,10 @@ class DecodeResult:
     @property
     def codes(self) -> set[str]:
         return {problem.code for problem in self.problems}
+
+    @property
+    def note_codes(self) -> set[str]:
+        return {note.code for note in self.notes}
 
     def value(self, path: str) -> str | None:
         """The raw value at a path such as ``"38.01.00"``, or ``None``."""
@@ -375,7 +392,7 @@ _SANITY = (
     ("38.00", lambda v: v == GUID),
     ("38.01.00", lambda v: len(v) == 6 and v.isdigit()),
     ("38.01.01", lambda v: 0 < len(v) <= MAX_ACCOUNT),
-    ("38.02", lambda v: v in SERVICES),
+    ("38.02", lambda v: v in ALL_SERVICES),
     ("53", lambda v: v == CURRENCY_VND),
     ("58", lambda v: v == COUNTRY_VN),
     ("63", lambda v: len(v) == 4),
@@ -485,8 +502,8 @@ def _expect(by_id: dict[str, Tlv], tag: str, expected: str, code: str, rule: str
 
 
 def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDirectory,
-                    out: list[Problem]) -> Bank | None:
-    """Field 38: GUID, BIN, account and service code."""
+                    out: list[Problem], notes: list[Problem]) -> tuple[Bank | None, str | None]:
+    """Field 38: GUID, BIN, account and service code; the bank and the service read."""
     guid = m.get("00")
     if guid is None:
         _missing("38.00", out)
@@ -509,9 +526,12 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
         else:
             bank = banks.find(bin_node.value)
             if bank is None:
-                out.append(Problem("unknown_bin", _(
-                    "{field}: không có ngân hàng nào mang mã BIN này trong danh mục, nhận được "
-                    "{value!r}").format(field=_label("38.01.00"), value=bin_node.value), "38.01.00"))
+                # The list grows (new digital banks, wallets): an unlisted BIN is not a fault.
+                notes.append(Problem("unknown_bin", _(
+                    "{field}: mã {value} không có trong danh mục ngân hàng của phòng thực hành; "
+                    "mã vẫn đúng chuẩn, nhưng hãy hỏi lại người nhận đó là ngân hàng hay ví nào "
+                    "trước khi chuyển tiền").format(field=_label("38.01.00"), value=bin_node.value),
+                    "38.01.00"))
         account = a.get("01")
         if account is None:
             _missing("38.01.01", out)
@@ -524,15 +544,33 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
                 "38.01.01"))
     service = m.get("02")
     if service is None:
-        _missing("38.02", out)
+        # NAPAS: the service code is conditional; without it the code pays a merchant.
+        notes.append(Problem("no_service_code", _(
+            "{field}: mã không ghi mã dịch vụ; theo NAPAS đó là mã thanh toán hàng hóa, dịch vụ "
+            "tại điểm bán (QRPUSH), không phải mã chuyển khoản tới tài khoản").format(
+                field=_label("38.02")), "38.02"))
+        return bank, SERVICE_PUSH
+    if service.value == SERVICE_PUSH:
+        notes.append(Problem("service_push", _(
+            "{field}: 'QRPUSH' là mã thanh toán hàng hóa, dịch vụ tại điểm bán; số trong mục "
+            "tài khoản là mã điểm bán do ngân hàng cấp, không phải số tài khoản của một người")
+            .format(field=_label("38.02")), "38.02"))
+    elif service.value == SERVICE_CASH:
+        notes.append(Problem("service_cash", _(
+            "{field}: 'QRCASH' là mã rút tiền mặt tại cây ATM; số trong mục tài khoản là mã "
+            "cây ATM, mã này không dùng để chuyển tiền cho ai").format(field=_label("38.02")),
+            "38.02"))
     elif service.value not in SERVICES:
         out.append(Problem("unknown_service", _(
-            "{field}: phải là 'QRIBFTTA' (tới tài khoản) hoặc 'QRIBFTTC' (tới thẻ), "
-            "nhận được {value!r}").format(field=_label("38.02"), value=service.value), "38.02"))
-    return bank
+            "{field}: phải là 'QRIBFTTA' (tới tài khoản), 'QRIBFTTC' (tới thẻ), 'QRPUSH' "
+            "(thanh toán tại điểm bán) hoặc 'QRCASH' (rút tiền tại ATM), nhận được {value!r}")
+            .format(field=_label("38.02"), value=service.value), "38.02"))
+        return bank, None
+    return bank, service.value
 
 
-def _check_amount(top: dict[str, Tlv], out: list[Problem]) -> tuple[int | None, bool]:
+def _check_amount(top: dict[str, Tlv], service: str | None, out: list[Problem],
+                  notes: list[Problem]) -> tuple[int | None, bool]:
     """Fields 01 and 54: the amount (whole dong) and whether the code type agrees with it."""
     node = top.get("54")
     initiation = top.get("01")
@@ -543,16 +581,17 @@ def _check_amount(top: dict[str, Tlv], out: list[Problem]) -> tuple[int | None, 
         out.append(Problem("bad_initiation", _(
             "{field}: phải là '11' (mã tĩnh, dùng nhiều lần) hoặc '12' (mã động, một lần, có "
             "số tiền), nhận được {value!r}").format(field=_label("01"), value=kind), "01"))
-    elif kind == DYNAMIC and node is None:
+    elif kind == DYNAMIC and node is None and service != SERVICE_CASH:
+        # At an ATM the amount is chosen on the machine (NAPAS example of a QRCASH code).
         out.append(Problem("dynamic_without_amount", _(
             "{field}: mã động '12' phải có số tiền (trường 54) nhưng không có; có lẽ đã nhầm "
             "'11' với '12', nhận được {value!r}").format(field=_label("01"), value=kind), "01"))
     elif kind == STATIC and node is not None:
-        # FACTS.md: swapping 11 and 12 is a known pitfall; a code with an amount is dynamic.
-        out.append(Problem("static_with_amount", _(
-            "{field}: mã tĩnh '11' không mang số tiền nhưng mã này có số tiền {amount!r}; mã "
-            "có số tiền phải là mã động '12', nhận được {value!r}").format(
-                field=_label("01"), amount=node.value, value=kind), "01"))
+        # Field 54 is conditional and public encoders write it into '11' codes: a note.
+        notes.append(Problem("static_with_amount", _(
+            "{field}: mã tĩnh '11' nhưng có ghi sẵn số tiền {amount}; ứng dụng ngân hàng vẫn "
+            "đọc được, hãy đối chiếu số tiền này với số tiền người nhận báo").format(
+                field=_label("01"), amount=node.value), "01"))
     if node is None:
         return None, True
     raw = node.value
@@ -685,12 +724,13 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
             "{field}: phải đứng đầu mã, nhận được mã bắt đầu bằng {value!r}").format(
                 field=_label("00"), value=s[:4]), "00"))
     _expect(top, "00", "01", "bad_format_indicator", _("phải là '01'"), out)
-    amount, amount_ok = _check_amount(top, out)
-    bank = None
+    notes: list[Problem] = []
+    bank = service = None
     if merchant is None:
         _missing("38", out)
     else:
-        bank = _check_merchant(m, a, banks, out)
+        bank, service = _check_merchant(m, a, banks, out, notes)
+    amount, amount_ok = _check_amount(top, service, out, notes)
     _expect(top, "53", CURRENCY_VND, "wrong_currency", _("phải là '704' (đồng Việt Nam)"), out)
     _expect(top, "58", COUNTRY_VN, "wrong_country", _("phải là 'VN' (Việt Nam)"), out)
     if "59" in top:
@@ -698,7 +738,13 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
     if "60" in top:
         _too_long(top["60"], "60", MAX_CITY, out)
     for tag, node in x.items():
-        _too_long(node, "62." + tag, MAX_ADDITIONAL, out)
+        if tag == "08" and len(node.value) > MAX_PURPOSE:
+            notes.append(Problem("long_purpose", _(
+                "{field}: dài {n} ký tự, quá mức {limit} ký tự EMVCo khuyến nghị; một số ứng "
+                "dụng sẽ chỉ hiện {limit} ký tự đầu").format(
+                    field=_label("62.08"), n=len(node.value), limit=MAX_PURPOSE), "62.08"))
+        else:
+            _too_long(node, "62." + tag, MAX_ADDITIONAL, out)
     for node in fields:
         if "65" <= node.id <= "79":
             out.append(Problem("unknown_field", _(
@@ -718,7 +764,7 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
         _missing("63", out)
 
     qr = None
-    if a is not None and "00" in a and "01" in a and "02" in m and amount_ok:
-        qr = VietQR(a["00"].value, a["01"].value, m["02"].value, amount, _value(top, "59"),
+    if a is not None and "00" in a and "01" in a and service is not None and amount_ok:
+        qr = VietQR(a["00"].value, a["01"].value, service, amount, _value(top, "59"),
                     _value(top, "60"), _value(x, "01"), _value(x, "08"))
-    return DecodeResult(qr, out, s, bank, fields)
+    return DecodeResult(qr, out, s, bank, fields, notes)

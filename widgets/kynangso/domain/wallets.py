@@ -7,9 +7,10 @@ apps and marked unverified there. Rules here are the project's own for the sandb
 - a PIN is 6 digits, stored only as a salted PBKDF2 hash, and 5 wrong tries lock the account
   until a trainer unlocks it (a 6-digit PIN has a million values, so the lock, not the hash
   cost, is what protects it);
-- a payment request is built only from a VietQR payload with no decoding problem.
+- a payment request is built only from a VietQR payload with no decoding problem (notes, such
+  as a static code with an amount, are kept and shown, not treated as errors).
 
-A dossier code (``UNIT-YYMMDD-NNNN``, Thông tư 01/2018/TT-VPCP Điều 19) in the purpose or
+A dossier code (``UNIT-YYMMDD-NNNN``, Thông tư 03/2025/TT-VPCP) in the purpose or
 bill number links a payment to the dossier whose fee it pays; candidates are found with a
 regex and checked with :func:`.dossier.parse_dossier_code`.
 """
@@ -35,7 +36,7 @@ from .datafiles import text_field as _text
 from .dossier import parse_dossier_code
 from .identity import N_
 from .money import format_vnd
-from .vietqr import MAX_AMOUNT, decode
+from .vietqr import MAX_AMOUNT, SERVICE_CASH, SERVICE_PUSH, VietQR, decode
 
 WALLETS_FILE = "wallets.yaml"
 STEP_CODES = ("scan", "review", "amount", "confirm", "auth", "receipt")
@@ -365,6 +366,7 @@ class PaymentRequest:
     bill_number: str | None
     dossier_code: str | None
     name_in_code: str | None = None  # field 59 as written in the code
+    notes: tuple[str, ...] = ()  # Vietnamese notes from the decoder: read, not errors
 
     @property
     def static(self) -> bool:
@@ -391,18 +393,41 @@ def payment_request(payload: object, banks: BankDirectory | None = None) -> Paym
                            field="ma_qr", value=payload)
     banks = banks if banks is not None else load_banks()
     result = decode(payload, banks=banks)
-    if not result.ok or result.qr is None or result.bank is None:
-        problems = [p.message for p in result.problems] or [
-            _("không tìm thấy ngân hàng của mã này trong danh mục")]
+    if not result.ok or result.qr is None:
+        problems = [p.message for p in result.problems]
         raise InvalidInput(_("{label} không dùng để thanh toán được:\n{problems}").format(
             label=field_label("ma_qr"), problems="\n".join(f"- {p}" for p in problems)),
             field="ma_qr", value=result.payload)
+    _refuse_valid(result.qr, result.bank)
     qr = result.qr
     return PaymentRequest(payload=result.payload, bank=result.bank, account=qr.account,
                           recipient=qr.name, amount=qr.amount, purpose=qr.purpose,
                           bill_number=qr.bill_number,
                           dossier_code=find_dossier_code(qr.purpose, qr.bill_number),
-                          name_in_code=qr.name)
+                          name_in_code=qr.name, notes=tuple(n.message for n in result.notes))
+
+
+def _refuse_valid(qr: VietQR, bank: Bank | None) -> None:
+    """Refuse a well-formed code the practice wallet does not pay, saying why in plain words.
+
+    The code is not broken: a real app may pay it. The practice world only transfers to
+    accounts or cards of banks in its directory.
+    """
+    label = field_label("ma_qr")
+    if qr.service == SERVICE_CASH:
+        reason = _("{label} là mã rút tiền mặt tại cây ATM (QRCASH), không phải mã chuyển "
+                   "khoản. Mã này đúng chuẩn, nhưng không dùng để trả tiền cho ai.")
+    elif qr.service == SERVICE_PUSH:
+        reason = _("{label} là mã thanh toán hàng hóa, dịch vụ tại điểm bán (QRPUSH). Mã này đúng "
+                   "chuẩn và ứng dụng ngân hàng thật trả được, nhưng ví tập dượt chỉ luyện chuyển "
+                   "khoản tới tài khoản hoặc thẻ, nên không trả mã này.")
+    elif bank is None:
+        reason = _("{label} đúng chuẩn VietQR, nhưng mã ngân hàng {bin} không có trong danh mục "
+                   "của phòng thực hành, nên ví tập dượt không chuyển tiền tới đó. Khi đi hướng "
+                   "dẫn thật, hãy hỏi lại người nhận đó là ngân hàng hay ví nào.")
+    else:
+        return
+    raise InvalidInput(reason.format(label=label, bin=qr.bin), field="ma_qr", value=qr.bin)
 
 
 def payment_amount(request: PaymentRequest, typed: object = None) -> int:

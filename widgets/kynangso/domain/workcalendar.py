@@ -5,13 +5,19 @@ the ``holidays`` package (``holidays.VN``: lunar Tết, substituted days off and
 its ``weekend_workdays``); ``data/day_swaps.yaml`` adds the government's yearly
 swaps that the package lacks, each with its source.
 
+Every shipped day off or weekend workday names its source and whether the
+project counts it as settled (``verified``). Unverified ones (a future Tết
+window, 24/11 Ngày Văn hóa Việt Nam, a notice read only in the press) are days
+off or not by the trainer's switch ``locality.unverified_days_off``;
+:meth:`WorkCalendar.due_date_notes` says which of them a due date depends on.
+
 Importing ``holidays`` loads every country (~11 MB, ~80 ms per simulator
 kernel), so its output for :data:`DEFAULT_YEARS` ships as ``data/holidays_vn.csv``
 and calendars inside those years are built from it; other years still call the
 package. After upgrading ``holidays``, run ``python scripts/update_holidays.py``
 (a test fails until the table matches the installed package).
 
-Receipt rule (the project's reading of how a centre counts time): a dossier
+Receipt rule (the project's own convention, no cited rule): a dossier
 received on a day off, or at/after closing time (17:00 by default, from
 ``locality.yaml``), counts as received at opening time on the next working
 day; one received before opening counts from opening on that day. The
@@ -50,7 +56,7 @@ from zoneinfo import ZoneInfo
 from ..errors import InvalidInput
 from ..i18n import _, nfc
 from .catalogue import Catalogue, Procedure, load_catalogue, unverified_label
-from .datafiles import data_path, invalid, load_yaml, read_data_text, require
+from .datafiles import checked_field, data_path, invalid, load_yaml, read_data_text, require
 from .locality import Locality, load_locality
 
 if TYPE_CHECKING:
@@ -110,6 +116,7 @@ class DaySwap:
     name: str
     source: str
     verified: bool
+    checked: date | None = None  # day the source was last compared
 
 
 def load_swaps(path: str | Path | None = None) -> tuple[DaySwap, ...]:
@@ -136,7 +143,8 @@ def load_swaps(path: str | Path | None = None) -> tuple[DaySwap, ...]:
         name = require(item, "name", file=file, entry=entry, kind=str)
         swaps.append(DaySwap(day_off, working, name, require(item, "source", file=file,
                                                              entry=entry, kind=str),
-                             require(item, "verified", file=file, entry=entry, kind=bool)))
+                             require(item, "verified", file=file, entry=entry, kind=bool),
+                             checked_field(item, "checked", file, entry)))
     return tuple(swaps)
 
 
@@ -154,8 +162,20 @@ def _swap_date(item: dict, key: str, file: str, entry: str) -> date | None:
         raise invalid(file, entry, key, value, _("cần ngày dạng YYYY-MM-DD")) from None
 
 
-TABLE_COLUMNS = ("date", "kind", "name")
+TABLE_COLUMNS = ("date", "kind", "name", "source", "verified", "checked")
 _TABLE_FIRST_LINE = re.compile(r"# holidays (\S+), years (\d{4})-(\d{4})")
+
+
+@dataclass(frozen=True)
+class HolidayRow:
+    """One row of the shipped table, with what it rests on (for the sources page)."""
+
+    date: date
+    kind: str  # "holiday" or "weekend_workday"
+    name: str
+    source: str
+    verified: bool
+    checked: date
 
 
 @dataclass(frozen=True)
@@ -166,6 +186,17 @@ class HolidayTable:
     years: range
     holidays: Mapping[date, str]
     weekend_workdays: frozenset[date]
+    rows: tuple[HolidayRow, ...] = ()
+
+    @property
+    def unverified(self) -> frozenset[date]:
+        """Days whose row (holiday or weekend workday) is not verified."""
+        return frozenset(r.date for r in self.rows if not r.verified)
+
+
+def holiday_rows(path: str | Path | None = None) -> tuple[HolidayRow, ...]:
+    """Rows of the shipped table: (date, kind, name, source, verified, checked)."""
+    return load_holiday_table(path).rows
 
 
 def load_holiday_table(path: str | Path | None = None) -> HolidayTable:
@@ -173,8 +204,9 @@ def load_holiday_table(path: str | Path | None = None) -> HolidayTable:
 
     Format (written by ``scripts/update_holidays.py``): a first line
     ``# holidays <version>, years <first>-<last>``, then CSV rows under the
-    header ``date,kind,name``; ``kind`` is ``holiday`` (with its name) or
-    ``weekend_workday`` (name empty).
+    header ``date,kind,name,source,verified,checked``; ``kind`` is ``holiday``
+    (with its name) or ``weekend_workday`` (name empty); ``source`` names the
+    document, ``verified`` is ``true``/``false``, ``checked`` a YYYY-MM-DD day.
     """
     return _read_holiday_table(data_path(path if path is not None else HOLIDAYS_FILE))
 
@@ -191,6 +223,7 @@ def _read_holiday_table(path: Path) -> HolidayTable:
     years = range(int(match[2]), int(match[3]) + 1)
     names: dict[date, str] = {}
     worked: set[date] = set()
+    rows: list[HolidayRow] = []
     reader = csv.reader(io.StringIO(body))
     header = None
     for row in reader:
@@ -199,15 +232,22 @@ def _read_holiday_table(path: Path) -> HolidayTable:
             header = tuple(row)
             if header != TABLE_COLUMNS:
                 raise invalid(file, entry, "columns", ",".join(row),
-                              _("cần tiêu đề cột date,kind,name"))
+                              _("cần tiêu đề cột {columns}").format(
+                                  columns=",".join(TABLE_COLUMNS)))
             continue
         if not row:
             continue
         if len(row) != len(TABLE_COLUMNS):
             raise invalid(file, entry, "columns", ",".join(row),
-                          _("mỗi dòng cần đúng 3 cột date,kind,name"))
-        raw_day, kind, name = row
+                          _("mỗi dòng cần đúng {n} cột {columns}").format(
+                              n=len(TABLE_COLUMNS), columns=",".join(TABLE_COLUMNS)))
+        raw_day, kind, name, source, raw_verified, raw_checked = row
         day = _table_date(raw_day, years, file, entry)
+        if not source.strip():
+            raise invalid(file, entry, "source", source, _("không được để trống"))
+        if raw_verified not in ("true", "false"):
+            raise invalid(file, entry, "verified", raw_verified, _("phải là true hoặc false"))
+        checked = checked_field({"checked": raw_checked}, "checked", file, entry)
         if kind == "holiday":
             if not name.strip():
                 raise invalid(file, entry, "name", name, _("không được để trống"))
@@ -221,9 +261,13 @@ def _read_holiday_table(path: Path) -> HolidayTable:
         else:
             raise invalid(file, entry, "kind", kind,
                           _("cần 'holiday' hoặc 'weekend_workday'"))
+        rows.append(HolidayRow(day, kind, nfc(name), nfc(source), raw_verified == "true",
+                               checked))
     if header is None:
-        raise invalid(file, _line(2), "columns", "", _("cần tiêu đề cột date,kind,name"))
-    return HolidayTable(match[1], years, MappingProxyType(names), frozenset(worked))
+        raise invalid(file, _line(2), "columns", "", _("cần tiêu đề cột {columns}").format(
+            columns=",".join(TABLE_COLUMNS)))
+    return HolidayTable(match[1], years, MappingProxyType(names), frozenset(worked),
+                        tuple(rows))
 
 
 def _line(number: int) -> str:
@@ -251,15 +295,28 @@ def public_holidays(years: range, table: str | Path | None = HOLIDAYS_FILE,
     ``table`` is None) from the ``holidays`` package. Weekend workdays may lie
     outside ``years`` (the package lists those of other years too): callers cut them.
     """
+    names, worked, _unverified = _public_days(years, table)
+    return names, worked
+
+
+def _public_days(years: range, table: str | Path | None,
+                 ) -> tuple[dict[date, str], frozenset[date], frozenset[date]]:
+    """:func:`public_holidays` plus the days (off or worked) that are not verified."""
     if table is not None:
         loaded = load_holiday_table(table)
         if years and loaded.years[0] <= years[0] and years[-1] <= loaded.years[-1]:
             return ({d: n for d, n in loaded.holidays.items() if d.year in years},
-                    loaded.weekend_workdays)
+                    loaded.weekend_workdays, loaded.unverified)
     import holidays  # loads every country: ~11 MB, ~80 ms
 
     public = holidays.VN(years=years, language="vi")
-    return dict(public.items()), frozenset(public.weekend_workdays)
+    # Beyond the table only the package's own "(dự kiến)" marks a day as unsettled.
+    estimated = frozenset(d for d, n in public.items() if "dự kiến" in n)
+    return dict(public.items()), frozenset(public.weekend_workdays), estimated
+
+
+def _weekday(day: date) -> str:
+    return _("Chủ nhật") if day.weekday() == 6 else _("thứ Bảy")
 
 
 def _naive_local(moment: datetime) -> datetime:
@@ -288,20 +345,36 @@ class WorkCalendar:
         self.swaps = tuple(swaps)
 
         span = range(year_list[0], year_list[-1] + 1)
-        names, weekend_workdays = public_holidays(span, holiday_table)
-        off = {self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)}
-        off = {d for d in off if d.weekday() >= 5} | set(names)
-        worked = {d for d in weekend_workdays if self.first <= d <= self.last}
+        names, weekend_workdays, unverified = _public_days(span, holiday_table)
+        weekend = {self.first + timedelta(days=i)
+                   for i in range((self.last - self.first).days + 1)}
+        weekend = {d for d in weekend if d.weekday() >= 5}
+        sure_off = {d for d in names if d not in unverified}
+        maybe_off = {d for d in names if d in unverified}
+        sure_worked = {d for d in weekend_workdays if d not in unverified}
+        maybe_worked = {d for d in weekend_workdays if d in unverified}
         for swap in self.swaps:
             suffix = "" if swap.verified else f" ({unverified_label()})"
             if swap.day_off is not None:
-                off.add(swap.day_off)
+                (sure_off if swap.verified else maybe_off).add(swap.day_off)
                 names[swap.day_off] = swap.name + suffix
             if swap.working_day is not None:
-                worked.add(swap.working_day)
-        off = {d for d in off - worked if self.first <= d <= self.last}
+                (sure_worked if swap.verified else maybe_worked).add(swap.working_day)
+        # Days whose status turns on an unverified fact: a weekday that only an
+        # unverified holiday makes a day off, a weekend day only an unverified swap works.
+        base_off = (weekend | sure_off) - sure_worked
+        self._unverified_off = frozenset(
+            d for d in maybe_off - base_off if self.first <= d <= self.last)
+        self._unverified_worked = frozenset(
+            d for d in maybe_worked & base_off if self.first <= d <= self.last)
+        self.unverified_days_off = self.locality.unverified_days_off
+        off = set(base_off)
+        if self.unverified_days_off:
+            off = (off | self._unverified_off) - self._unverified_worked
+        off = {d for d in off if self.first <= d <= self.last}
         self._off = frozenset(off)
         self._names = {d: n for d, n in names.items() if d in self._off}
+        self._unverified_names = {d: names[d] for d in self._unverified_off}
         self._working = [o for o in range(self.first.toordinal(), self.last.toordinal() + 1)
                          if date.fromordinal(o) not in self._off]
         self._busdaycal: Any = None
@@ -400,6 +473,63 @@ class WorkCalendar:
         if rule.cutoff is not None and counted.time() > rule.cutoff:
             return self.next_working_day(day)
         return day
+
+    # --- what a due date rests on ------------------------------------------------
+
+    def unverified_days(self, start: date, end: date) -> tuple[tuple[date, str, bool], ...]:
+        """Days in [start, end] that only an unverified fact makes off (False: worked),
+        with their names; the switch ``unverified_days_off`` decides what they count as."""
+        start, end = self._check(start, "start"), self._check(end, "end")
+        days = [(d, self._unverified_names.get(d, ""), True) for d in self._unverified_off
+                if start <= d <= end]
+        days += [(d, _weekday(d), False) for d in self._unverified_worked if start <= d <= end]
+        return tuple(sorted(days))
+
+    def due_date_notes(self, received_at: datetime | date,
+                       due: date | Procedure | None) -> tuple[str, ...]:
+        """Vietnamese notes naming the unverified days between receipt and ``due``.
+
+        ``due`` is the dossier's due date, or its procedure (the due date is then
+        computed). With the switch on, the listed days off were skipped; with it
+        off, they were counted as working days although they may be days off.
+        """
+        if isinstance(due, Procedure):
+            due = self.due_date(received_at, due)
+        if due is None:
+            return ()
+        if isinstance(received_at, datetime):
+            received_at = _naive_local(received_at).date()
+        days = self.unverified_days(min(received_at, due), due)
+        off = "; ".join(f"{d:%d/%m/%Y} – {name}" for d, name, is_off in days if is_off)
+        worked = "; ".join(f"{d:%d/%m/%Y} ({name})" for d, name, is_off in days if not is_off)
+        notes = []
+        if off:
+            notes.append((_("Hạn này tính cả ngày nghỉ chưa kiểm chứng: {days}")
+                          if self.unverified_days_off else
+                          _("Hạn này coi là ngày làm việc cả những ngày có thể là ngày nghỉ "
+                            "(chưa kiểm chứng): {days}")).format(days=off))
+        if worked:
+            notes.append((_("Hạn này tính cả ngày làm bù chưa kiểm chứng: {days}")
+                          if self.unverified_days_off else
+                          _("Hạn này không tính ngày làm bù chưa kiểm chứng: {days}"))
+                         .format(days=worked))
+        return tuple(notes)
+
+    def receipt_moved(self, received_at: datetime | date) -> bool:
+        """True when the receipt rule moved the receipt to a later day."""
+        day = _naive_local(received_at).date() if isinstance(received_at, datetime) \
+            else received_at
+        return self.counted_receipt(received_at).date() != day
+
+    def receipt_rule_note(self, *, plain: bool = False) -> str:
+        """The receipt rule in one sentence; ``plain`` for residents."""
+        closes = f"{self.locality.hours.closes:%H:%M}"
+        if plain:
+            return _("Hồ sơ nhận sau {closes} hoặc vào ngày nghỉ thì ngày hẹn được tính từ "
+                     "ngày làm việc tiếp theo (cách tính của phòng thực hành này).").format(
+                         closes=closes)
+        return _("Hồ sơ nhận sau {closes} hoặc vào ngày nghỉ được tính từ ngày làm việc tiếp "
+                 "theo — quy ước của phòng thực hành").format(closes=closes)
 
     @staticmethod
     def classify(resolved_at: datetime | date, due: date) -> Timeliness:

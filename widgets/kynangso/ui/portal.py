@@ -922,9 +922,22 @@ class PortalScreen(Screen):
     def _due_html(self, dossier: Dossier, proc: Procedure | None) -> str:
         if dossier.due_date is not None:
             text = format_date(dossier.due_date)
+            if proc is not None and not proc.time.verified:
+                # The deadline rule itself is unverified: never show the date as fact.
+                text += f" ({unverified_label()})"
             if dossier.apology is not None:
                 text += " " + _("(đã hẹn lại, xem phiếu xin lỗi)")
-            return self._line(_("Ngày hẹn trả kết quả"), text)
+            html = self._line(_("Ngày hẹn trả kết quả"), text)
+            calendar = self.box.dossiers.calendar
+            received = dossier.received_at
+            if received is not None and calendar.first <= received.date() <= calendar.last \
+                    and calendar.first <= dossier.due_date <= calendar.last:
+                # A resident needs the rule only when it moved the day; plain words.
+                notes = list(calendar.due_date_notes(received, dossier.due_date))
+                if calendar.receipt_moved(received):
+                    notes.insert(0, calendar.receipt_rule_note(plain=True))
+                html += "".join(f'<div class="kns-muted">{esc(n)}</div>' for n in notes)
+            return html
         rule = time_text(proc) if proc else unverified_label()
         if dossier.state in (State.SUBMITTED, State.SUPPLEMENT_REQUESTED, State.RESUBMITTED):
             return self._line(_("Ngày hẹn trả kết quả"), _(

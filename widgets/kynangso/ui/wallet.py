@@ -504,7 +504,16 @@ class WalletScreen(Screen):
         go = self.button(_("Tiếp tục"), lambda: self._go(
             self.view_amount if request.static else self.view_confirm), style="primary",
             width="100%")
-        self._page(self._step("review"), card, go, self._cancel())
+        self._page(self._step("review"), card, *self._notes(request), go, self._cancel())
+
+    def _notes(self, request: PaymentRequest) -> list[W.Widget]:
+        """The decoder's notes: things to read before paying, shown as information, not errors."""
+        if not request.notes:
+            return []
+        items = "".join(f"<li>{esc(note)}</li>" for note in request.notes)
+        title = esc(_("Lưu ý khi đọc mã (mã vẫn hợp lệ):"))
+        return [self.html(f'<div class="kns-msg-info kns-wallet-notes" role="note">'
+                          f'<b>{title}</b><ul>{items}</ul></div>')]
 
     def view_amount(self) -> None:
         self.amount_text = self.text(rules.field_label("so_tien"), placeholder="200.000")
