@@ -4,7 +4,8 @@ Run ``python benchmarks/kpi.py [--rows N]``. It builds a synthetic log with
 the vectorised generator, then times, best of 3 in the same run:
 
 (a) the whole report: vectorised due dates + classification + every table
-    of ``kpi_report`` (the ``due_date`` column is dropped so it is computed);
+    of ``kpi_report`` (the ``due_date`` column is dropped so it is computed),
+    as of the log's last day, unresolved dossiers past due counted late;
 (b) a baseline: plain ``groupby(...).size()`` counts by procedure, channel
     and month over a status column computed beforehand.
 

@@ -36,6 +36,7 @@ from datetime import date
 from pathlib import Path
 
 import holidays
+from generated import write_or_check
 
 from kynangso.domain.datafiles import DATA_DIR
 from kynangso.domain.workcalendar import DEFAULT_YEARS, HOLIDAYS_FILE, TABLE_COLUMNS
@@ -186,20 +187,11 @@ def render(years: range = DEFAULT_YEARS) -> str:
 
 def main(argv: list[str], path: Path = TABLE) -> int:
     expected = render()
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    if "--check" in argv:
-        if current != expected:
-            print(f"{path} is out of date with holidays {holidays.__version__}: "
-                  "run python scripts/update_holidays.py", file=sys.stderr)
-            return 1
-        print(f"{path.name} is up to date (holidays {holidays.__version__})")
-        return 0
-    if current == expected:
-        print(f"{path.name} unchanged")
-        return 0
-    path.write_text(expected, encoding="utf-8", newline="\n")
-    print(f"{path.name} written: {expected.count(chr(10)) - 2} rows")
-    return 0
+    return write_or_check(
+        path, expected, argv,
+        stale=f"{path} is out of date with holidays {holidays.__version__}: "
+              "run python scripts/update_holidays.py",
+        written=f"{path.name} written: {expected.count(chr(10)) - 2} rows")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from generated import write_or_check
+
 from kynangso.domain.sources import render_markdown
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "sources.md"
@@ -21,20 +23,10 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "sources.md"
 
 def main(argv: list[str], path: Path = PAGE) -> int:
     expected = render_markdown()
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    if "--check" in argv:
-        if current != expected:
-            print(f"{path.name} is out of date: run python scripts/update_sources.py",
-                  file=sys.stderr)
-            return 1
-        print(f"{path.name} is up to date")
-        return 0
-    if current == expected:
-        print(f"{path.name} unchanged")
-        return 0
-    path.write_text(expected, encoding="utf-8", newline="\n")
-    print(f"{path.name} written: {expected.count(chr(10))} lines")
-    return 0
+    return write_or_check(
+        path, expected, argv,
+        stale=f"{path.name} is out of date: run python scripts/update_sources.py",
+        written=f"{path.name} written: {expected.count(chr(10))} lines")
 
 
 if __name__ == "__main__":

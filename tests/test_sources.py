@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -38,11 +37,7 @@ def test_sources_page_is_up_to_date():
 def test_update_script_check_mode_agrees(tmp_path):
     stale = tmp_path / "sources.md"
     stale.write_text("# cũ\n", encoding="utf-8")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        import update_sources
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    import update_sources  # scripts/ is on pytest's pythonpath
     assert update_sources.main(["--check"], path=stale) == 1
     assert update_sources.main([], path=stale) == 0
     assert update_sources.main(["--check"], path=stale) == 0

@@ -159,7 +159,7 @@ def test_portal_submission_appears_after_refresh_and_kpi_counts(world):
         page.get_by_text("Cách tính trước hạn / đúng hạn / quá hạn").wait_for(timeout=60_000)
         tiles = page.locator(".kns-bo-tile").all_inner_texts()
         assert [t.split("\n")[0] for t in tiles] == ["Trước hạn", "Đúng hạn", "Quá hạn",
-                                                     "Đang giải quyết"]
+                                                     "Đang xử lý, chưa đến hạn"]
         screenshot(page, "backoffice-kpi")
         page.get_by_label("Tương phản cao").check()
         page.locator(".kns-contrast").wait_for()

@@ -314,12 +314,39 @@ def test_nothing_may_happen_before_the_apology():
     raises_on("thoi_diem", transition, d, State.RESOLVED, at=hours(50), actor="cb")
 
 
-def test_overdue_is_judged_against_the_current_due_date():
+def test_overdue_is_judged_against_the_original_due_date():
     d = processing()
     assert not is_overdue(d, DUE)
     assert is_overdue(d, DUE + timedelta(days=1))
+    # An apology slip moves the appointment, not the verdict: still overdue after 24/11.
     later = issue_apology(d, new_due=date(2025, 12, 1), reason="x", at=hours(5))
-    assert not is_overdue(later, DUE + timedelta(days=1))
+    assert (later.due_date, later.original_due) == (date(2025, 12, 1), DUE)
+    assert not is_overdue(later, DUE)
+    assert is_overdue(later, DUE + timedelta(days=1))
+
+
+def test_apology_dossier_resolved_before_the_new_date_is_still_late():
+    d = issue_apology(processing(), new_due=date(2025, 11, 28), reason="x",
+                      at=datetime(2025, 11, 21, 9))
+    resolved = transition(d, State.RESOLVED, at=datetime(2025, 11, 26, 9), actor="cb")
+    assert is_overdue(resolved, date(2025, 11, 26))
+
+
+def test_a_second_apology_slip_keeps_the_first_appointment():
+    first = issue_apology(processing(), new_due=date(2025, 11, 28), reason="x",
+                          at=datetime(2025, 11, 21, 9))
+    second = issue_apology(first, new_due=date(2025, 12, 5), reason="y",
+                           at=datetime(2025, 11, 27, 9))
+    assert second.apology.original_due == DUE and second.original_due == DUE
+    assert second.due_date == date(2025, 12, 5)
+    assert "24/11/2025" in second.apology.text()
+    again = Dossier.from_dict(json.loads(json.dumps(second.to_dict())))
+    assert again.original_due == DUE
+
+
+def test_original_due_is_the_due_date_without_a_slip():
+    assert processing().original_due == DUE
+    assert draft().original_due is None
 
 
 def test_a_dossier_resolved_late_stays_overdue_and_one_on_time_does_not():

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from kynangso.domain.dossier import State
+from kynangso.domain.kpi import kpi_report
 from kynangso.errors import InvalidInput, MissingEntry, TransitionError
 from kynangso.sandbox.store import Sandbox
 
@@ -30,7 +31,7 @@ def test_dossier_codes_follow_the_daily_sequence(world):
     trainer.advance_clock(days=1)
     next_day = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc")
     assert [first.code, second.code, next_day.code] == [
-        "TRUCLAM-251110-0001", "TRUCLAM-251110-0002", "TRUCLAM-251111-0001"]
+        "000.00.99.H56-251110-0001", "000.00.99.H56-251110-0002", "000.00.99.H56-251111-0001"]
 
 
 def test_fee_is_quoted_from_the_catalogue(world):
@@ -168,6 +169,27 @@ def test_dossier_frame_has_kpi_columns(world):
     frame = volunteer.dossiers.frame()
     assert list(frame.columns[:4]) == ["code", "procedure", "field", "channel"]
     assert len(frame) == 1
+
+
+def test_dossier_frame_keeps_the_original_due_date_of_an_apology_slip(world):
+    # The KPI report judges on original_due_date; due_date is the slip's new date.
+    volunteer, official, trainer = world
+    code = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
+    volunteer.dossiers.submit(code)
+    due = official.dossiers.receive(code).due_date
+    official.dossiers.apologise(code, new_due=date(2025, 11, 20), reason="Chờ xác minh")
+    other = volunteer.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
+    volunteer.dossiers.submit(other)
+    official.dossiers.receive(other)
+    frame = official.dossiers.frame().set_index("code")
+    assert frame.loc[code, "due_date"].date() == date(2025, 11, 20)
+    assert frame.loc[code, "original_due_date"].date() == due
+    assert frame.loc[other, "original_due_date"] == frame.loc[other, "due_date"]
+    trainer.set_clock(datetime(2025, 11, 17, 9, 0))  # after `due`, before 20/11
+    official.dossiers.move(code, State.PROCESSING)
+    official.dossiers.move(code, State.RESOLVED)
+    report = kpi_report(official.dossiers.frame(), as_of=datetime(2025, 11, 17, 9, 0))
+    assert (report.early, report.late, report.overdue) == (0, 2, 1)
 
 
 def test_missing_dossier_is_named(world):

@@ -387,13 +387,24 @@ def test_kpi_panel_counts_early_on_time_late_and_pending(world):
     box.dossiers.move(on_time, State.RESOLVED)
     trainer.set_clock(datetime(2025, 11, 20, 10, 0))
     box.dossiers.move(late, State.RESOLVED)
+    fresh = submit(volunteer)  # received 20/11/2025: not due yet
+    box.dossiers.receive(fresh)
 
     screen = BackofficeScreen(box)
     screen.kpi_button.click()
     kpi = text(screen.kpi_html.value)
-    assert "Trước hạn 1 Đúng hạn 1 Quá hạn 1 Đang giải quyết 1 trong đó 1 đã quá hạn" in kpi
-    assert "Tiếp nhận 4 hồ sơ" in kpi
+    # `pending` is past its due date 19/11 on the clock's day: late, in the denominator;
+    # `fresh` is not due yet: reported on its own, outside the denominator.
+    assert ("Trước hạn 1 25,0% (1/4) Đúng hạn 1 25,0% (1/4) "
+            "Quá hạn 2 50,0% (2/4); trong đó 1 chưa giải quyết "
+            "Đang xử lý, chưa đến hạn 1 không tính vào mẫu số") in kpi
+    assert ("Tính đến 10:00 ngày 20/11/2025: tiếp nhận 5 hồ sơ; 25,0% (1/4) trước hạn; "
+            "50,0% (2/4) trước và đúng hạn; 2 hồ sơ quá hạn (trong đó 1 hồ sơ chưa giải "
+            "quyết); 1 hồ sơ đang xử lý, chưa đến hạn (không tính vào mẫu số)") in kpi
+    assert "Quá hạn 2 50,0% (2/4)" in kpi  # the summary table's row
     assert "1 hồ sơ bị từ chối không tính vào báo cáo" in kpi
+    assert "Quyết định 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ" in kpi
+    assert "ngày hẹn trả ban đầu, không theo ngày hẹn mới" in kpi
     assert "định nghĩa pháp lý của các thuật ngữ này chưa kiểm chứng" in kpi
     assert box.events(action="backoffice.kpi_viewed")
     assert screen.kpi_button.description == "Ẩn báo cáo KPI"
@@ -411,7 +422,7 @@ def test_kpi_follows_actions_while_open(world):
     assert "Đã tiếp nhận 1 hồ sơ" in text(screen.kpi_html.value)
     screen.processing_button.click()
     screen.resolve_button.click()
-    assert "100,0% trước hạn" in text(screen.kpi_html.value)
+    assert "100,0% (1/1) trước hạn" in text(screen.kpi_html.value)
 
 
 def test_pandas_is_imported_only_when_the_kpi_panel_opens(tmp_path):
@@ -503,3 +514,68 @@ def test_the_form_reads_as_the_resident_chose_it_not_as_stored_codes(world):
     detail = text(opened(box, dossier.code).detail_html.value)
     assert "Hình thức nhận kết quả Nhận trực tiếp" in detail
     assert "truc-tiep" not in detail
+
+
+def test_apology_slip_dossier_resolved_after_the_original_date_is_late(world):
+    # Bug: the report judged it against the slip's new date and showed 100,0% trước hạn.
+    box, volunteer, trainer = world
+    code = submit(volunteer)  # due 19/11/2025
+    box.dossiers.receive(code)
+    box.dossiers.move(code, State.PROCESSING)
+    trainer.set_clock(datetime(2025, 11, 19, 14, 0))
+    box.dossiers.apologise(code, new_due=date(2025, 11, 24), reason="Chờ xác minh")
+    trainer.set_clock(datetime(2025, 11, 21, 10, 0))  # after 19/11, before 24/11
+    box.dossiers.move(code, State.RESOLVED)
+
+    screen = BackofficeScreen(box)
+    assert row_class(screen.dossier_table.value, code) == "kns-late"
+    assert "Giải quyết quá hạn (đã hẹn lại bằng phiếu xin lỗi)" in screen.dossier_table.value
+    screen.kpi_button.click()
+    kpi = text(screen.kpi_html.value)
+    assert "100,0% (1/1) trước hạn" not in kpi
+    assert "Trước hạn 0 0,0% (0/1)" in kpi and "Quá hạn 1 100,0% (1/1)" in kpi
+
+
+def test_apology_slip_dossier_pending_after_the_original_date_is_overdue(world):
+    box, volunteer, trainer = world
+    code = submit(volunteer)  # due 19/11/2025
+    box.dossiers.receive(code)
+    trainer.set_clock(datetime(2025, 11, 19, 14, 0))
+    box.dossiers.apologise(code, new_due=date(2025, 11, 24), reason="Chờ xác minh")
+    trainer.set_clock(datetime(2025, 11, 21, 10, 0))  # before the new date 24/11
+    screen = BackofficeScreen(box)
+    assert row_class(screen.dossier_table.value, code) == "kns-late"
+    assert [d.code for d in box.dossiers.overdue()] == [code]
+    screen.kpi_button.click()
+    assert "Quá hạn 1 100,0% (1/1); trong đó 1 chưa giải quyết" in text(screen.kpi_html.value)
+
+
+# --- what the due date rests on (receipt rule, unverified days off) --------------------------
+
+RECEIPT_RULE = ("Hồ sơ nhận sau 17:00 hoặc vào ngày nghỉ được tính từ ngày làm việc tiếp "
+                "theo — quy ước của phòng thực hành")
+
+
+def test_due_date_always_shows_the_receipt_rule_to_the_official(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    assert RECEIPT_RULE in screen.message_text
+    detail = text(screen.detail_html.value)
+    assert "Ngày hẹn trả kết quả: 19/11/2025" in detail and RECEIPT_RULE in detail
+    assert "ngày nghỉ chưa kiểm chứng" not in detail
+
+
+def test_due_date_names_the_unverified_day_off_it_counts(world):
+    box, volunteer, trainer = world
+    code = submit(volunteer)
+    trainer.set_clock(datetime(2026, 11, 20, 17, 30))  # Friday, after closing
+    screen = opened(box, code)
+    screen.receive_button.click()
+    note = "Hạn này tính cả ngày nghỉ chưa kiểm chứng: 24/11/2026 – Ngày Văn hóa Việt Nam"
+    assert box.dossiers.get(code).due_date == date(2026, 12, 3)  # from Monday 23/11
+    assert note in screen.message_text
+    detail = text(screen.detail_html.value)
+    assert "Ngày hẹn trả kết quả: 03/12/2026" in detail
+    assert note in detail and RECEIPT_RULE in detail

@@ -40,9 +40,8 @@ from unidecode import unidecode
 
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _, nfc
-from .datafiles import checked_field
+from .datafiles import checked_field, invalid, load_yaml, require
 from .datafiles import flag_field as _flag
-from .datafiles import invalid, load_yaml, require
 from .datafiles import text_field as _text
 from .money import format_vnd
 

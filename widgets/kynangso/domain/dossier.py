@@ -1,16 +1,21 @@
 """The life of an administrative dossier at the one-stop counter, as frozen values.
 
 References:
-- Nghị định 61/2018/NĐ-CP (one-stop mechanism): Điều 18 reception (an incomplete dossier gets
-  a "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", a refused one a written reason, a complete one
-  a receipt with the appointment date), Điều 20 processing (supplement requests, refusals with
-  reasons, and the "Phiếu xin lỗi và hẹn lại ngày trả kết quả" for a late dossier), Điều 21
-  returning the result. Article numbers as read in secondary sources, not rechecked
-  against the Official Gazette.
-- Thông tư 01/2018/TT-VPCP, Điều 19: dossier code = unit code, YYMMDD, 4-digit daily number.
+- Nghị định 118/2025/NĐ-CP ngày 09/6/2025 (one-stop mechanism at the Bộ phận Một cửa and the
+  national portal; replaces Nghị định 61/2018/NĐ-CP for centres working from 01/7/2025):
+  reception (an incomplete dossier gets a "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", a
+  refused one a written reason, a complete one a receipt with the appointment date),
+  processing (supplement requests, refusals with reasons, and the "Phiếu xin lỗi và hẹn lại
+  ngày trả kết quả" for a late dossier), returning the result. The same steps stood in
+  Nghị định 61/2018/NĐ-CP, Điều 18, 20 and 21; article numbers in 118/2025 not rechecked.
+- Thông tư 03/2025/TT-VPCP (forms and codes of the one-stop system, replacing Thông tư
+  01/2018/TT-VPCP, whose Điều 19 set the dossier code): the agency's dotted electronic
+  identifier (Quyết định 20/2020/QĐ-TTg), YYMMDD, a 4-digit daily number.
 
 Choices of this project (not law): a dossier is received once, so its due date is fixed at
-receipt and only an apology slip moves it; YYMMDD is read as 20YY.
+receipt and only an apology slip moves it; YYMMDD is read as 20YY. Timeliness (overdue,
+the KPI report) is judged against the first appointment, ``Dossier.original_due``: the slip
+admits the delay, so the new date never turns a late dossier into an early one.
 """
 
 from __future__ import annotations
@@ -233,6 +238,11 @@ class Dossier:
     @property
     def finished(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def original_due(self) -> date | None:
+        """The appointment given at receipt, even after an apology slip moved ``due_date``."""
+        return self.apology.original_due if self.apology is not None else self.due_date
 
     @property
     def last_time(self) -> datetime:
@@ -465,7 +475,8 @@ def issue_apology(dossier: Dossier, *, new_due: date, reason: str, at: datetime)
         raise InvalidInput(_("{label} mới {new} không được trước ngày lập phiếu {day}").format(
             label=field_label("ngay_hen_tra"), new=format_date(new_due),
             day=format_date(at.date())), field="ngay_hen_tra", value=new_due)
-    slip = ApologySlip(dossier.code, dossier.due_date, new_due, reason, at)
+    # A second slip still names the first appointment: that is what timeliness is judged on.
+    slip = ApologySlip(dossier.code, dossier.original_due, new_due, reason, at)
     return replace(dossier, due_date=new_due, apology=slip, applicant=dict(dossier.applicant),
                    form=dict(dossier.form))
 
@@ -494,11 +505,13 @@ def record_fee_payment(dossier: Dossier, amount: int) -> Dossier:
 
 
 def is_overdue(dossier: Dossier, today: date) -> bool:
-    """Past its due date: unresolved after it, or resolved on a later day.
+    """Past its original due date: unresolved after it, or resolved on a later day.
 
+    An apology slip does not help: the first appointment counts (``original_due``).
     A dossier never received, or rejected or withdrawn, is never overdue.
     """
-    if dossier.due_date is None or dossier.state in {State.REJECTED, State.WITHDRAWN}:
+    due = dossier.original_due
+    if due is None or dossier.state in {State.REJECTED, State.WITHDRAWN}:
         return False
     day = dossier.resolved_at.date() if dossier.resolved_at is not None else today
-    return day > dossier.due_date
+    return day > due

@@ -136,35 +136,33 @@ class Source:
         return self.text if self.verified else f"{self.text} ({_(UNVERIFIED)})"
 
 
+class _Sourced:
+    """``verified`` and ``checked`` of an entry, read from its :class:`Source`."""
+
+    source: Source
+
+    @property
+    def verified(self) -> bool:
+        return self.source.verified
+
+    @property
+    def checked(self) -> date:
+        return self.source.checked
+
+
 @dataclass(frozen=True)
-class OfficialDomain:
+class OfficialDomain(_Sourced):
     domain: str
     name: str
     aliases: tuple[str, ...]
     source: Source
 
-    @property
-    def verified(self) -> bool:
-        return self.source.verified
-
-    @property
-    def checked(self) -> date:
-        return self.source.checked
-
 
 @dataclass(frozen=True)
-class ReportedLink:
+class ReportedLink(_Sourced):
     url: str
     imitates: str
     source: Source
-
-    @property
-    def verified(self) -> bool:
-        return self.source.verified
-
-    @property
-    def checked(self) -> date:
-        return self.source.checked
 
 
 @dataclass(frozen=True)
@@ -175,7 +173,7 @@ class Bill:
 
 
 @dataclass(frozen=True)
-class Script:
+class Script(_Sourced):
     """A call, SMS or QR text with its teaching notes; templates use :data:`PLACEHOLDERS`."""
 
     id: str
@@ -188,14 +186,6 @@ class Script:
     red_flags: tuple[str, ...]
     right_response: str
     source: Source
-
-    @property
-    def verified(self) -> bool:
-        return self.source.verified
-
-    @property
-    def checked(self) -> date:
-        return self.source.checked
 
 
 @dataclass(frozen=True)
@@ -459,7 +449,10 @@ def link_host(url: str) -> str:
 
 
 def _named(host: str, names: frozenset[str] | tuple[str, ...]) -> bool:
-    return any(host == name or host.endswith("." + name) for name in names)
+    # A reported host, a subdomain of one, or its registrable part ("bvgov.com" of
+    # "dichvucong.bvgov.com"), which a red flag names when it teaches how to read a link.
+    return any(host == name or host.endswith("." + name)
+               or ("." in host and name.endswith("." + host)) for name in names)
 
 
 def allowed_host(host: str, names: frozenset[str] | tuple[str, ...],

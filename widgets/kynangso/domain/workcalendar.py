@@ -72,9 +72,9 @@ DEFAULT_YEARS = range(2015, 2036)
 class Timeliness(StrEnum):
     """Whether a result came before, on or after its due date.
 
-    The project's own definitions, compared by calendar day: the legal
-    definitions of "trước hạn", "đúng hạn", "quá hạn" are unverified
-    (FACTS.md). Lessons show :attr:`definition` and :func:`timeliness_definition`.
+    The project's own definitions, compared by calendar day: Quyết định
+    766/QĐ-TTg names the index but its annex was not read, so the legal
+    definitions are unverified. Lessons show :attr:`definition` and :func:`timeliness_definition`.
     """
 
     EARLY = "trước hạn"

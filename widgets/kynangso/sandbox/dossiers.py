@@ -73,7 +73,10 @@ class DossierDesk:
         return owner
 
     def frame(self) -> Any:
-        """The dossiers as a pandas frame with the columns the KPI report reads."""
+        """The dossiers as a pandas frame with the columns the KPI report reads.
+
+        ``due_date`` is the appointment now (moved by an apology slip, if any);
+        ``original_due_date`` the one given at receipt, which the KPI report judges on."""
         import pandas as pd
 
         rows = [{
@@ -82,12 +85,14 @@ class DossierDesk:
             if d.procedure_code in self.catalogue else None,
             "channel": d.channel, "status": d.state.value,
             "received_at": d.received_at, "due_date": d.due_date,
+            "original_due_date": d.original_due,
             "resolved_at": d.resolved_at, "returned_at": d.returned_at,
         } for d in self.list()]
         columns = ["code", "procedure", "field", "channel", "status", "received_at",
-                   "due_date", "resolved_at", "returned_at"]
+                   "due_date", "original_due_date", "resolved_at", "returned_at"]
         frame = pd.DataFrame(rows, columns=columns)
-        for col in ("received_at", "resolved_at", "returned_at", "due_date"):
+        for col in ("received_at", "resolved_at", "returned_at", "due_date",
+                    "original_due_date"):
             frame[col] = pd.to_datetime(frame[col])
         return frame
 

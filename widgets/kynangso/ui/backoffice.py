@@ -105,8 +105,8 @@ _ROW_CLASS = {Timeliness.EARLY: "kns-early", Timeliness.ON_TIME: "kns-ontime",
 
 
 def progress(dossier: Dossier, today: date, calendar: WorkCalendar) -> Progress:
-    """Colour and words for a row: the result's day (or today) against the due date
-    (moved by an apology slip, if any, which the words then mention)."""
+    """Colour and words for a row: the result's day (or today) against the original due
+    date. An apology slip moves the appointment, not the verdict: the words mention it."""
     step = _progress(dossier, today, calendar)
     if dossier.apology is None or step.timeliness is None:
         return step
@@ -117,7 +117,8 @@ def progress(dossier: Dossier, today: date, calendar: WorkCalendar) -> Progress:
 def _progress(dossier: Dossier, today: date, calendar: WorkCalendar) -> Progress:
     if dossier.due_date is None or dossier.state in (State.REJECTED, State.WITHDRAWN):
         return Progress(None, "", "—")
-    due = dossier.due_date
+    due = dossier.original_due  # the first appointment, as the KPI report judges it
+    assert due is not None
     if dossier.resolved_at is not None:
         timeliness = WorkCalendar.classify(dossier.resolved_at, due)
         label = {Timeliness.EARLY: _("Giải quyết trước hạn"),
@@ -538,7 +539,11 @@ class BackofficeScreen(Screen):
         if procedure is not None:
             lines.append(_("Thời hạn giải quyết: {rule}").format(rule=procedure.time.describe()))
         lines.append(_("Tiếp nhận lúc: {at}").format(at=_moment(dossier.received_at)))
-        lines.append(_("Ngày hẹn trả kết quả: {day}").format(day=_day(dossier.due_date)))
+        day = _day(dossier.due_date)
+        if procedure is not None and not procedure.time.verified and dossier.due_date:
+            day += f" ({unverified_label()})"  # an unverified rule's date is no fact
+        lines.append(_("Ngày hẹn trả kết quả: {day}").format(day=day))
+        lines += self._due_notes(dossier)
         if dossier.resolved_at is not None:
             lines.append(_("Có kết quả lúc: {at}").format(at=_moment(dossier.resolved_at)))
         if dossier.returned_at is not None:
@@ -587,8 +592,26 @@ class BackofficeScreen(Screen):
         dossier = self._act("receive", change)
         procedure = self._procedure(dossier)
         rule = procedure.time.describe() if procedure else ""
-        self.ok(_("Đã tiếp nhận hồ sơ {code}. Ngày hẹn trả kết quả: {due} (thời hạn: {rule}).")
-                .format(code=dossier.code, due=_day(dossier.due_date), rule=rule))
+        message = _("Đã tiếp nhận hồ sơ {code}. Ngày hẹn trả kết quả: {due} (thời hạn: {rule}).")\
+            .format(code=dossier.code, due=_day(dossier.due_date), rule=rule)
+        self.ok(" ".join([message, *self._due_notes(dossier)]))
+
+    def _due_notes(self, dossier: Dossier) -> list[str]:
+        """What the due date rests on: unverified days off, and the receipt rule.
+
+        An official shows the rule always (not only when it moved the day): it is the
+        lab's convention, not a cited rule, and the official is the one who explains
+        the date to a resident.
+        """
+        calendar = self.desk.calendar
+        received, due = dossier.received_at, dossier.due_date
+        if received is None or due is None:
+            return []
+        notes = []
+        if calendar.first <= received.date() <= calendar.last \
+                and calendar.first <= due <= calendar.last:
+            notes += calendar.due_date_notes(received, due)
+        return [*notes, calendar.receipt_rule_note()]
 
     def _move(self, action: str, to: State, note: str | None = None) -> Dossier:
         return self._act(action, lambda code: self.desk.move(code, to, note=note))
@@ -644,48 +667,54 @@ class BackofficeScreen(Screen):
 
     def show_kpi(self) -> None:
         """Counts of the store now, by the KPI report (pandas is imported here)."""
-        from ..domain.kpi import kpi_report
+        from ..domain.kpi import kpi_report, rate_text
 
         frame = self.desk.frame()
         received = frame[frame["received_at"].notna()
                          & ~frame["status"].isin([State.REJECTED.value, State.WITHDRAWN.value])]
         rejected = int((frame["status"] == State.REJECTED.value).sum())
-        report = kpi_report(received, calendar=self.desk.calendar, catalogue=self.desk.catalogue)
-        today = self.box.now().date()
-        overdue_now = sum(1 for d in self.desk.list()
-                          if d.resolved_at is None and lifecycle.is_overdue(d, today))
+        # As of the simulated clock: unresolved dossiers past due count as late.
+        report = kpi_report(received, calendar=self.desk.calendar, catalogue=self.desk.catalogue,
+                            as_of=self.box.now())
 
         def tile(css: str, label: str, number: int, note: str = "") -> str:
             extra = f'<div class="kns-muted">{esc(note)}</div>' if note else ""
             return (f'<div class="kns-bo-tile {css}"><div>{esc(label)}</div>'
                     f'<div class="kns-bo-num">{number}</div>{extra}</div>')
 
-        pending_note = (_("trong đó {n} đã quá hạn").format(n=overdue_now) if overdue_now
-                        else "")
+        judged = report.judged  # the denominator shown next to every rate
+
+        def rate(part: int) -> str:
+            return rate_text(part, judged) if judged else ""
+
+        late_note = rate(report.late)
+        if report.overdue:
+            late_note = "; ".join(filter(None, [late_note, _(
+                "trong đó {n} chưa giải quyết").format(n=report.overdue)]))
         tiles = ('<div class="kns-bo-tiles">'
-                 + tile("kns-early", _("Trước hạn"), report.early)
-                 + tile("kns-ontime", _("Đúng hạn"), report.on_time)
-                 + tile("kns-late", _("Quá hạn"), report.late)
-                 + tile("", _("Đang giải quyết"), report.pending, pending_note)
+                 + tile("kns-early", _("Trước hạn"), report.early, rate(report.early))
+                 + tile("kns-ontime", _("Đúng hạn"), report.on_time, rate(report.on_time))
+                 + tile("kns-late", _("Quá hạn"), report.late, late_note)
+                 + tile("", _("Đang xử lý, chưa đến hạn"), report.not_yet_due,
+                        _("không tính vào mẫu số"))
                  + "</div>")
-        judged = report.early + report.on_time + report.late
         summary_line = (report.summary_text() if judged else
                         _("Đã tiếp nhận {n} hồ sơ; chưa hồ sơ nào có kết quả để tính tỷ lệ "
                           "trước hạn / đúng hạn.").format(n=report.received))
         summary = report.summary
-        rows = [(label, int(row.iloc[0]), f"{float(row.iloc[1]):.1f}".replace(".", ","))
-                for label, row in summary.iterrows()]
+        rows = report.summary_rows()
         notes = []
         if rejected:
             notes.append(_("{n} hồ sơ bị từ chối không tính vào báo cáo.").format(n=rejected))
-        definition = "".join(f"<li>{esc(line)}</li>"
-                             for line in timeliness_definition().splitlines())
+        definition = "".join(f"<li>{esc(line)}</li>" for line in [
+            *report.definition(), *timeliness_definition().splitlines()])
         body = (
             '<div class="kns-card">'
             + _section(_("Báo cáo KPI — số liệu đến {at}").format(
                 at=f"{self.box.now():%H:%M %d/%m/%Y}"))
             + f'<p class="kns-bo-kpi-summary">{esc(summary_line)}</p>' + tiles
-            + table([summary.index.name or _("Chỉ tiêu"), *map(str, summary.columns)], rows)
+            + table([summary.index.name or _("Chỉ tiêu"), str(summary.columns[0]),
+                     _("Tỷ lệ (tử số/mẫu số)")], rows)
             + "".join(f'<p class="kns-muted">{esc(n)}</p>' for n in notes)
             + f"<h4>{esc(_('Cách tính trước hạn / đúng hạn / quá hạn'))}</h4>"
             + f"<ul>{definition}</ul></div>")
