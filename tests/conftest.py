@@ -1,12 +1,33 @@
-"""Shared fixtures."""
+"""Shared fixtures, and the event vocabulary checked everywhere.
+
+``KYNANGSO_STRICT_EVENTS=1`` is set before any test imports the package, and stays in
+the environment of the kernels, Voila servers and worker processes tests start: every
+event the suite makes a desk or a screen log must be declared in
+``kynangso.sandbox.events`` with exactly its fields, or the test fails.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from helpers import ROOT
+
+os.environ["KYNANGSO_STRICT_EVENTS"] = "1"
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "unchecked_events: the test logs events kynangso.sandbox.events does "
+                   "not declare, on purpose (the store only warns)")
+
+
+@pytest.fixture(autouse=True)
+def _event_vocabulary(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Autouse fixtures run first, so a store the test opens sees this value.
+    if request.node.get_closest_marker("unchecked_events"):
+        monkeypatch.setenv("KYNANGSO_STRICT_EVENTS", "0")
 
 
 @pytest.fixture(scope="session")

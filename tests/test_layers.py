@@ -1,4 +1,4 @@
-"""The domain layer stays pure: no Jupyter, no widgets, no upper layer."""
+"""Layers import only downwards: domain (pure) -> sandbox -> ui and grading."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ PACKAGE = ROOT / "widgets" / "kynangso"
 FORBIDDEN_IN_DOMAIN = ("ipywidgets", "IPython", "voila", "nbgrader", "jupyter",
                        "kynangso.sandbox", "kynangso.ui", "kynangso.grading")
 FORBIDDEN_IN_SANDBOX = ("ipywidgets", "IPython", "voila", "kynangso.ui", "kynangso.grading")
+# Hidden tests call grading helpers at autograde: they read the store, never a screen.
+FORBIDDEN_IN_GRADING = ("ipywidgets", "voila", "kynangso.ui")
 
 
 def _imports(path):
@@ -30,7 +32,9 @@ def _imports(path):
 
 def _violations(layer, forbidden):
     bad = []
-    for path in sorted((PACKAGE / layer).rglob("*.py")):
+    root = PACKAGE / layer
+    paths = sorted(root.rglob("*.py")) if root.is_dir() else [root.with_suffix(".py")]
+    for path in paths:
         for name in _imports(path):
             if any(name == f or name.startswith(f + ".") for f in forbidden):
                 bad.append(f"{path.relative_to(ROOT)} imports {name}")
@@ -43,6 +47,20 @@ def test_domain_imports_no_jupyter_and_no_upper_layer():
 
 def test_sandbox_imports_no_ui():
     assert _violations("sandbox", FORBIDDEN_IN_SANDBOX) == []
+
+
+def test_grading_imports_no_ui():
+    assert _violations("grading", FORBIDDEN_IN_GRADING) == []
+
+
+def test_the_back_office_reads_portal_rules_from_the_domain_not_the_portal_screen():
+    assert _violations("ui/backoffice", ("kynangso.ui.portal",)) == []
+
+
+def test_a_violation_is_reported():
+    # The checks above pass vacuously if imports stop being found: one must be.
+    assert _violations("ui/trader", ("kynangso.ui.wallet",)) == [
+        "widgets/kynangso/ui/trader.py imports kynangso.ui.wallet"]
 
 
 def test_importing_the_engine_loads_no_widgets():

@@ -86,8 +86,9 @@ def test_the_same_world_through_either_driver(target):
 def test_a_failed_write_leaves_nothing_behind(target):
     with Sandbox.open(target) as box:
         before = len(box.events())
-        with pytest.raises(RuntimeError), box.transaction() as conn:
-            box._append(conn, "half.done", None, {})
+        with pytest.raises(RuntimeError), box.transaction() as tx:
+            tx.next_in_sequence("half-done")
+            tx.append("screen.opened", "half-done")
             raise RuntimeError("interrupted")
         assert len(box.events()) == before
         assert box.verify_chain().ok
@@ -95,6 +96,6 @@ def test_a_failed_write_leaves_nothing_behind(target):
 
 def test_a_broken_key_is_one_error_whichever_driver(target):
     with Sandbox.open(target) as box:
-        with pytest.raises(IntegrityError), box.transaction() as conn:
-            conn.execute("INSERT INTO meta (key, value) VALUES ('chain_head', 'forged')")
+        with pytest.raises(IntegrityError), box.transaction() as tx:
+            tx.connection.execute("INSERT INTO meta (key, value) VALUES ('chain_head', 'forged')")
         assert box.verify_chain().ok

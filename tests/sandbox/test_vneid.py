@@ -13,7 +13,6 @@ from kynangso.domain.dossier import State
 from kynangso.domain.personas import make_personas
 from kynangso.errors import InvalidInput, MissingEntry
 from kynangso.sandbox.store import Sandbox
-from kynangso.sandbox.vneid import VneidDesk
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 SEED = "lop-thu-7"
@@ -25,15 +24,14 @@ OUTSIDER = "001089000123"
 @pytest.fixture(autouse=True)
 def quick_hashes(monkeypatch):
     # Fewer PBKDF2 rounds keep the file fast; tests/domain checks the real count.
-    monkeypatch.setattr(rules, "SECRET_ITERATIONS", 1_000)
+    monkeypatch.setenv("KYNANGSO_HASH_ITERATIONS", "1000")
 
 
 @pytest.fixture
 def world(tmp_path):
     """A frozen-clock store: a volunteer's VNeID desk (seeded codes), an official, a trainer."""
     box = Sandbox.open(tmp_path, actor="tnv-an", role="trainee", start=MONDAY_8AM,
-                       clock_running=False)
-    box.__dict__["vneid"] = VneidDesk(box, seed=SEED)
+                       clock_running=False, otp_seed=SEED)
     yield box, box.as_actor("cb-binh", "official"), box.as_actor("gv", "trainer")
     box.close()
 
@@ -135,8 +133,7 @@ def test_an_active_account_cannot_be_activated_again(world):
 def test_two_trainees_may_each_activate_the_same_persona(world):
     box, _, _ = world
     activate(box)
-    other = box.as_actor("tnv-binh", "trainee")
-    other.__dict__["vneid"] = VneidDesk(other, seed=SEED)
+    other = box.as_actor("tnv-binh", "trainee")  # the store's OTP seed goes along
     assert activate(other).owner == "tnv-binh"
     assert len(box.vneid.accounts()) == len(other.vneid.accounts()) == 1
 

@@ -25,7 +25,7 @@ APPS = ("ngan-hang", "zalopay", "viettel-money")
 @pytest.fixture(autouse=True)
 def fast_pins(monkeypatch):
     # Fewer PBKDF2 rounds keep the file fast; the stored hash records the count used.
-    monkeypatch.setattr(rules, "PIN_ITERATIONS", 2_000)
+    monkeypatch.setenv("KYNANGSO_HASH_ITERATIONS", "2000")
 
 
 @pytest.fixture
@@ -328,7 +328,7 @@ def test_a_key_used_by_another_account_is_refused(world, shop):
 
 
 def _tap(path: str, account_id: str, payload: str, barrier, results) -> None:
-    rules.PIN_ITERATIONS = 2_000
+    # The spawned process inherits KYNANGSO_HASH_ITERATIONS from the test's environment.
     with Sandbox.open(path, actor="tnv-an") as box:
         barrier.wait(30)
         receipt = box.wallets.pay(account_id, payload, pin=PIN, amount="20.000",

@@ -8,14 +8,11 @@ import sys
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from kynangso.domain.catalogue import load_catalogue
 from kynangso.domain.dossier import State
 from kynangso.i18n import set_language
 from kynangso.sandbox.store import Sandbox
-from kynangso.ui.backoffice import BackofficeScreen, check_documents
+from kynangso.ui.backoffice import BackofficeScreen
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 APPLICANT = {"ho_ten": "Nguyễn Thị Lan", "cccd": "038190999001"}
@@ -474,24 +471,6 @@ def test_language_switch_keeps_the_open_dossier(world):
     assert code in screen.detail_html.value
     assert screen.picker.value == code
     assert len(box.events(action="backoffice.opened_dossier")) == 1
-
-
-# --- the document check as a rule -------------------------------------------------------
-
-
-PROCEDURES = list(load_catalogue())
-
-
-@given(st.sampled_from(PROCEDURES), st.data())
-def test_document_check_partitions_the_catalogue_list(procedure, data):
-    listed = [d.code for d in procedure.documents]
-    attached = data.draw(st.lists(st.sampled_from([*listed, "giay-la"]), unique=True))
-    check = check_documents(procedure, attached)
-    assert {d.code for d in check.present} == set(attached) & set(listed)
-    assert check.complete == all(d.code in attached for d in procedure.required_documents)
-    assert (len(check.present) + len(check.missing_required) + len(check.missing_optional)
-            == len(procedure.documents))
-    assert check.unknown == (("giay-la",) if "giay-la" in attached else ())
 
 
 def test_form_reads_with_the_portal_labels_and_file_names(world):

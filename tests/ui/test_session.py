@@ -53,9 +53,9 @@ def test_an_app_kernel_never_imports_voila_or_sqlalchemy(tmp_path):
     # Each costs a preheated app kernel tens of MB (docs/benchmarks.md).
     code = ("import sys, os\n"
             f"os.environ['KYNANGSO_STORE'] = {str(tmp_path / 's.sqlite')!r}\n"
-            "from kynangso.ui import backoffice, kiosk, portal, vneid, wallet\n"
+            "from kynangso.ui import backoffice, kiosk, portal, trader, vneid, wallet\n"
             "kiosk.kiosk_app(); portal.portal_app(); backoffice.backoffice_app()\n"
-            "vneid.vneid_app(); wallet.wallet_app(); wallet.trader_app()\n"
+            "vneid.vneid_app(); wallet.wallet_app(); trader.trader_app()\n"
             "heavy = {m.split('.')[0] for m in sys.modules} & "
             "{'voila', 'sqlalchemy', 'holidays', 'jupyter_server', 'pandas'}\n"
             "assert not heavy, heavy\n")

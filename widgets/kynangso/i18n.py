@@ -8,14 +8,13 @@ committed. A missing translation falls back to the Vietnamese text.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from functools import cache
-from pathlib import Path
 
-LOCALE_DIR = Path(__file__).parent / "locale"
-DEFAULT_LANGUAGE = "vi"
-_language = os.environ.get("KYNANGSO_LANG", DEFAULT_LANGUAGE)
+from . import settings
+from .settings import DEFAULT_LANGUAGE, LOCALE_DIR
+
+_language = settings.current().language  # KYNANGSO_LANG, read once at import
 
 
 def set_language(language: str) -> None:

@@ -34,7 +34,7 @@ from datetime import date, time
 from numbers import Integral
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from unidecode import unidecode
 
@@ -44,6 +44,9 @@ from .datafiles import checked_field, invalid, load_yaml, require
 from .datafiles import flag_field as _flag
 from .datafiles import text_field as _text
 from .money import format_vnd
+
+if TYPE_CHECKING:
+    from .forms import FormField
 
 DEFAULT_FILE = "procedures.yaml"
 
@@ -233,6 +236,8 @@ class Procedure:
     # Names of every reduced-fee group in the catalogue, to check ``group=``.
     groups: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False,
                                       repr=False)
+    # The procedure's own boxes of the portal form (domain/forms.py adds the rest).
+    form: tuple[FormField, ...] = ()
 
     @property
     def required_documents(self) -> tuple[Document, ...]:
@@ -462,6 +467,8 @@ def _int(item: Any, key: str, *, file: str, entry: str, prefix: str = "",
 
 def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
                groups: Mapping[str, str]) -> Procedure:
+    from .forms import read_form  # forms.py imports this module: import it here, not on top
+
     if not isinstance(item, dict):
         raise invalid(file, entry, "procedure", item, _("mỗi thủ tục phải là một bảng"))
     code = _text(item, "code", file=file, entry=entry)
@@ -519,6 +526,7 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
         authority=_text(item, "authority", file=file, entry=entry, optional=True),
         authority_source=_authority_source(item, file=file, entry=entry),
         groups=groups,
+        form=read_form(item.get("form"), file=file, entry=entry),
     )
 
 

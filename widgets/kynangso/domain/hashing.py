@@ -6,11 +6,16 @@ import hashlib
 import hmac
 import os
 
+from .. import settings
+
 ALGORITHM = "pbkdf2_sha256"
 
 
 def hash_secret(secret: str, *, iterations: int, salt: bytes | None = None) -> str:
-    """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the secret is never kept."""
+    """``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``; the secret is never kept.
+
+    ``KYNANGSO_HASH_ITERATIONS`` (tests only) replaces ``iterations``; see settings.py."""
+    iterations = settings.current().hash_iterations or iterations
     salt = os.urandom(16) if salt is None else salt
     digest = hashlib.pbkdf2_hmac("sha256", secret.encode("utf-8"), salt, iterations)
     return f"{ALGORITHM}${iterations}${salt.hex()}${digest.hex()}"

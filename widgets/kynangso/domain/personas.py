@@ -51,8 +51,16 @@ REFERENCE_DATE = date(2025, 11, 10)  # the day of the ward's published figures
 PRACTICE_SERIAL_PREFIX = "999"
 MAX_PERSONAS = 999  # ids NV-001..NV-999, serials 999000..999998: practice numbers never collide
 
-_MIDDLE_NAMES = {Gender.MALE: ("Văn", "Đức", "Quang", "Hữu", "Minh", "Thế", "Công", "Xuân"),
-                 Gender.FEMALE: ("Thị", "Ngọc", "Thu", "Thanh", "Minh", "Kim", "Thùy", "Thị")}
+# Middle names, the one table personas, the scam lab and the VNeID sandbox draw from, in draw
+# order. The number is the shortest list a name is in: 1 the VNeID sandbox's, 2 adds the scam
+# lab's, 3 the personas' full list. Each generator keeps the list it was written with, so every
+# seed still gives the names it gave before; "Thị" twice makes it twice as likely for personas.
+MIDDLE_NAMES: Mapping[Gender, tuple[tuple[str, int], ...]] = MappingProxyType({
+    Gender.MALE: (("Văn", 1), ("Đức", 1), ("Quang", 1), ("Hữu", 2), ("Minh", 1), ("Thế", 3),
+                  ("Công", 2), ("Xuân", 3)),
+    Gender.FEMALE: (("Thị", 1), ("Ngọc", 1), ("Thu", 1), ("Thanh", 2), ("Minh", 3), ("Kim", 2),
+                    ("Thùy", 2), ("Thị", 3)),
+})
 
 DIGITAL_SKILL_LABELS: Mapping[int, str] = MappingProxyType({
     0: N_("Chưa dùng điện thoại thông minh"),
@@ -229,6 +237,11 @@ def _eligible(code: str, age: int, gender: Gender) -> bool:
     return age >= minimum
 
 
+def middle_names(gender: Gender, level: int = 3) -> tuple[str, ...]:
+    """The middle names of :data:`MIDDLE_NAMES` up to ``level`` (3: all), in draw order."""
+    return tuple(name for name, shortest in MIDDLE_NAMES[gender] if shortest <= level)
+
+
 def _persona_id(index: int) -> str:
     return f"NV-{index + 1:03d}"
 
@@ -267,7 +280,7 @@ def _make_persona(fake: Faker, place: _Place, seed: int, index: int, codes: Sequ
 
     given = (fake.first_name_unisex() if rng.random() < 0.3 else
              fake.first_name_male() if gender is Gender.MALE else fake.first_name_female())
-    full_name = f"{fake.last_name()} {rng.choice(_MIDDLE_NAMES[gender])} {given}"
+    full_name = f"{fake.last_name()} {rng.choice(middle_names(gender))} {given}"
 
     province = rng.choice(sorted(provinces()))
     serial = f"{PRACTICE_SERIAL_PREFIX}{index:03d}"

@@ -50,6 +50,7 @@ from .personas import (
     PRACTICE_SERIAL_PREFIX,
     Persona,
     age_on,
+    middle_names,
     persona_by_id,
     vietnamese_faker,
 )
@@ -548,9 +549,6 @@ def practice_warning(profile: Profile) -> str:
              "giả lập.").format(cccd=profile.cccd)
 
 
-_MIDDLE = {Gender.MALE: ("Văn", "Đức", "Quang", "Minh"), Gender.FEMALE: ("Thị", "Ngọc", "Thu")}
-
-
 def profile_for(cccd: object, *, seed: int, today: date) -> Profile:
     """The practice holder of ``cccd``: the persona's data, or a synthetic person born in the
     year and of the gender the number encodes."""
@@ -570,7 +568,8 @@ def profile_for(cccd: object, *, seed: int, today: date) -> Profile:
     fake.seed_instance(key)
     first = (fake.first_name_male() if info.gender is Gender.MALE
              else fake.first_name_female())
-    name = f"{fake.last_name()} {rng.choice(_MIDDLE[info.gender])} {first}"
+    # The shortest list of middle names: strangers' names stay what they were.
+    name = f"{fake.last_name()} {rng.choice(middle_names(info.gender, 1))} {first}"
     start = date(info.birth_year, 1, 1)
     end = min(date(info.birth_year, 12, 31), today)
     born = start + timedelta(days=rng.randrange((end - start).days + 1))

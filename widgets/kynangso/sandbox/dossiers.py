@@ -20,7 +20,7 @@ from .db import Connection, where_equal
 if TYPE_CHECKING:
     from ..domain.catalogue import Catalogue, Procedure
     from ..domain.workcalendar import WorkCalendar
-    from .store import Sandbox
+    from .store import Sandbox, Transaction
 
 # Who may move a dossier into each state: the applicant's side or the centre's side.
 APPLICANT_MOVES = {State.SUBMITTED, State.RESUBMITTED, State.WITHDRAWN}
@@ -102,7 +102,7 @@ class DossierDesk:
         values = {"code": dossier.code, "owner": self.box.actor,
                   "procedure_code": dossier.procedure_code, "state": dossier.state.value,
                   "channel": dossier.channel, "data": json.dumps(dossier.to_dict()),
-                  "updated_at_sim": self.box._now(conn).isoformat(timespec="seconds")}
+                  "updated_at_sim": self.box.now(conn).isoformat(timespec="seconds")}
         if new:
             conn.execute("INSERT INTO dossiers (code, owner, procedure_code, state, channel,"
                          " data, updated_at_sim) VALUES (:code, :owner, :procedure_code,"
@@ -136,33 +136,34 @@ class DossierDesk:
                                field="muc_dinh_danh", value=vneid_level)
         quote = procedure.quote_fee(channel=channel, pages=pages, copies=copies, group=group)
         box = self.box
-        with box.transaction() as conn:
-            now = box._now(conn)
-            seq = box._next_in_sequence(conn, f"dossier:{self.unit_code}:{now:%y%m%d}")
+        with box.transaction() as tx:
+            now = tx.now
+            seq = tx.next_in_sequence(f"dossier:{self.unit_code}:{now:%y%m%d}")
             code = lifecycle.format_dossier_code(self.unit_code, now.date(), seq)
             dossier = lifecycle.new_dossier(
                 code, procedure.code, applicant, channel=channel, at=now, actor=box.actor,
                 documents=tuple(documents), form=form,
                 fee_amount=quote.amount if quote.verified else None)
-            self._save(conn, dossier, new=True)
-            box._append(conn, "dossier.created", code, {
-                "procedure": procedure.code, "channel": channel,
-                "documents": list(dossier.documents), "form": dossier.form,
-                "fee": dossier.fee_amount, "fee_explanation": quote.explanation})
+            self._save(tx.connection, dossier, new=True)
+            tx.append("dossier.created", code,
+                      procedure=procedure.code, channel=channel,
+                      documents=list(dossier.documents), form=dossier.form,
+                      fee=dossier.fee_amount, fee_explanation=quote.explanation)
         return dossier
 
     def update_draft(self, code: str, *, documents: Iterable[str] | None = None,
                      form: Mapping[str, Any] | None = None) -> Dossier:
         """Change attachments or form fields while the applicant still holds the dossier."""
         box = self.box
-        with box.transaction() as conn:
+        with box.transaction() as tx:
+            conn = tx.connection
             dossier = self._row(conn, code, lock=True)
             self._check_applicant(conn, dossier)
             dossier = lifecycle.update_draft(
                 dossier, documents=None if documents is None else tuple(documents), form=form)
             self._save(conn, dossier)
-            box._append(conn, "dossier.updated", code, {
-                "documents": list(dossier.documents), "form": dossier.form})
+            tx.append("dossier.updated", code, documents=list(dossier.documents),
+                      form=dossier.form)
         return dossier
 
     def _check_applicant(self, conn: Connection, dossier: Dossier) -> None:
@@ -179,14 +180,15 @@ class DossierDesk:
         centre (an official) does the rest. Receiving fixes the due date by the calendar."""
         target = State(to) if to in State._value2member_map_ or isinstance(to, State) else to
         box = self.box
-        with box.transaction() as conn:
+        with box.transaction() as tx:
+            conn = tx.connection
             dossier = self._row(conn, code.strip().upper(), lock=True)
             if target in APPLICANT_MOVES:
                 self._check_applicant(conn, dossier)
             elif isinstance(target, State) and box.role not in CENTRE_ROLES:
                 raise InvalidInput(_("Chỉ cán bộ một cửa mới được chuyển hồ sơ sang «{state}»")
                                    .format(state=target.label), field="role", value=box.role)
-            now = box._now(conn)
+            now = tx.now
             if target is State.RECEIVED and due_date is None and dossier.state in (
                     State.SUBMITTED, State.RESUBMITTED):
                 due_date = self.calendar.due_date(now, self._procedure(dossier.procedure_code))
@@ -198,7 +200,7 @@ class DossierDesk:
             dossier = lifecycle.transition(dossier, target, at=now, actor=box.actor, note=note,
                                            due_date=due_date)
             self._save(conn, dossier)
-            box._append(conn, f"dossier.{dossier.state.value}", dossier.code, {
+            tx.append(f"dossier.{dossier.state.value}", dossier.code, **{
                 "from": before.value, "to": dossier.state.value, "note": note,
                 "due_date": dossier.due_date.isoformat() if dossier.due_date else None})
         return dossier
@@ -223,25 +225,26 @@ class DossierDesk:
         if box.role not in CENTRE_ROLES:
             raise InvalidInput(_("Chỉ cán bộ một cửa mới được lập phiếu xin lỗi"),
                                field="role", value=box.role)
-        with box.transaction() as conn:
-            dossier = self._row(conn, code, lock=True)
+        with box.transaction() as tx:
+            dossier = self._row(tx.connection, code, lock=True)
             dossier = lifecycle.issue_apology(dossier, new_due=new_due, reason=reason,
-                                              at=box._now(conn))
-            self._save(conn, dossier)
+                                              at=tx.now)
+            self._save(tx.connection, dossier)
             assert dossier.apology is not None
-            box._append(conn, "dossier.apology", code, dossier.apology.to_dict())
+            tx.append("dossier.apology", code, **dossier.apology.to_dict())
         return dossier
 
     def mark_fee_paid(self, code: str, reference: str, amount: int,
-                      conn: Connection | None = None) -> Dossier:
-        """Record the fee paid by payment ``reference`` (inside the payment's transaction)."""
-        if conn is None:
+                      tx: Transaction | None = None) -> Dossier:
+        """Record the fee paid by payment ``reference`` (inside the payment's transaction
+        ``tx`` when given, so the payment and the fee commit together)."""
+        if tx is None:
             with self.box.transaction() as own:
                 return self.mark_fee_paid(code, reference, amount, own)
-        dossier = lifecycle.record_fee_payment(self._row(conn, code, lock=True), amount)
-        self._save(conn, dossier)
-        self.box._append(conn, "dossier.fee_paid", code, {"reference": reference,
-                                                           "amount": amount})
+        dossier = lifecycle.record_fee_payment(self._row(tx.connection, code, lock=True),
+                                               amount)
+        self._save(tx.connection, dossier)
+        tx.append("dossier.fee_paid", code, reference=reference, amount=amount)
         return dossier
 
     def overdue(self, today: date | None = None) -> list[Dossier]:

@@ -96,15 +96,14 @@ class FeedbackDesk:
     def _add(self, kind: str, text: str, *, dossier_code: str | None, rating: int | None
              ) -> Feedback:
         box = self.box
-        with box.transaction() as conn:
-            at = box._now(conn).isoformat(timespec="seconds")
-            new_id = conn.execute(
+        with box.transaction() as tx:
+            at = tx.now.isoformat(timespec="seconds")
+            new_id = tx.connection.execute(
                 "INSERT INTO feedback (kind, dossier_code, rating, text, author, created_at)"
                 " VALUES (:kind, :dossier_code, :rating, :text, :author, :at) RETURNING id",
                 {"kind": kind, "dossier_code": dossier_code, "rating": rating, "text": text,
                  "author": box.actor, "at": at}).scalar_one()
-            box._append(conn, f"feedback.{kind}", dossier_code,
-                        {"id": new_id, "rating": rating, "text": text})
+            tx.append(f"feedback.{kind}", dossier_code, id=new_id, rating=rating, text=text)
         return self.get(new_id)
 
     def answer(self, feedback_id: int, text: str) -> Feedback:
@@ -115,12 +114,12 @@ class FeedbackDesk:
                                field="role", value=box.role)
         text = _clean_text(text, field="tra_loi", label=_("nội dung trả lời"), required=True)
         self.get(feedback_id)
-        with box.transaction() as conn:
-            at = box._now(conn).isoformat(timespec="seconds")
-            conn.execute("UPDATE feedback SET answer = :text, answered_by = :by,"
+        with box.transaction() as tx:
+            at = tx.now.isoformat(timespec="seconds")
+            tx.connection.execute("UPDATE feedback SET answer = :text, answered_by = :by,"
                          " answered_at = :at WHERE id = :id",
                          {"id": feedback_id, "text": text, "by": box.actor, "at": at})
-            box._append(conn, "feedback.answered", str(feedback_id), {"text": text})
+            tx.append("feedback.answered", str(feedback_id), text=text)
         return self.get(feedback_id)
 
     def get(self, feedback_id: int) -> Feedback:

@@ -93,14 +93,14 @@ class QueueDesk:
                                                      allowed=", ".join(self.fields())),
                                field="linh_vuc", value=field) from None
         box = self.box
-        with box.transaction() as conn:
-            now = box._now(conn)
+        with box.transaction() as tx:
+            conn, now = tx.connection, tx.now
             if not self.calendar.is_office_open(now):
                 raise InvalidInput(_("Trung tâm đang ngoài giờ làm việc ({hours}); mời quay "
                                      "lại sau hoặc nộp hồ sơ trực tuyến").format(
                                          hours=self.locality.hours.describe()),
                                    field="thoi_diem", value=now)
-            seq = box._next_in_sequence(conn, f"ticket:{now:%Y%m%d}:{counter.number}")
+            seq = tx.next_in_sequence(f"ticket:{now:%Y%m%d}:{counter.number}")
             if seq > 999:
                 raise InvalidInput(_("Quầy {n} đã hết số thứ tự trong ngày").format(
                     n=counter.number), field="quay", value=counter.number)
@@ -114,9 +114,7 @@ class QueueDesk:
                  "counter": counter.number, "issued_at": now.isoformat(timespec="seconds"),
                  "estimated_wait_min": ahead * self.service_minutes, "owner": box.actor},
             ).scalar_one()
-            box._append(conn, "queue.ticket", number, {"field": field,
-                                                       "counter": counter.number,
-                                                       "ahead": ahead})
+            tx.append("queue.ticket", number, field=field, counter=counter.number, ahead=ahead)
         return self.get(new_id)
 
     def get(self, ticket_id: int) -> Ticket:
@@ -135,8 +133,8 @@ class QueueDesk:
             raise InvalidInput(_("Chỉ cán bộ tại quầy mới được gọi số"), field="role",
                                value=box.role)
         self._counter(counter)
-        with box.transaction() as conn:
-            now = box._now(conn)
+        with box.transaction() as tx:
+            conn, now = tx.connection, tx.now
             at = {"day": now.date().isoformat(), "counter": counter}
             conn.execute("UPDATE queue_tickets SET status = 'done' WHERE day = :day"
                          " AND counter = :counter AND status = 'called'", at)
@@ -148,7 +146,7 @@ class QueueDesk:
             conn.execute("UPDATE queue_tickets SET status = 'called', called_at = :at"
                          " WHERE id = :id",
                          {"id": row.id, "at": now.isoformat(timespec="seconds")})
-            box._append(conn, "queue.called", row.number, {"counter": counter})
+            tx.append("queue.called", row.number, counter=counter)
         return self.get(row.id)
 
     def tickets(self, *, day: date | None = None, owner: str | None = None) -> list[Ticket]:

@@ -7,6 +7,21 @@ re-opens the trainee's store and reads what they actually did.
 Every change is written in the same transaction as its event, so the rows and the
 log never disagree. The log is hash-chained: editing, deleting or reordering an
 event breaks the chain and :meth:`Sandbox.verify_chain` names the event.
+
+The contract a desk (dossiers, wallets, vneid...) writes through::
+
+    with box.transaction() as tx:       # one write transaction: all or nothing
+        tx.now                          # the simulated time, read in this transaction
+        tx.next_in_sequence("scope")    # 1, 2, 3... per scope, never reused
+        tx.connection.execute(sql, {})  # the desk's own rows
+        tx.append("dossier.created", code, procedure=..., ...)   # the event, chained
+
+    with box.reading() as conn: ...     # one consistent read (a Connection)
+    box.now(conn)                       # the simulated time inside that read
+    box.require_trainer(what)           # InvalidInput unless the role is trainer
+
+An event's name and payload fields are declared in events.py; a strict store
+(tests) refuses any other.
 """
 
 from __future__ import annotations
@@ -22,8 +37,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from .. import settings
 from ..errors import InvalidInput, MissingEntry
 from ..i18n import _
+from . import events as vocabulary
 from . import schema
 from .db import DEFAULT_FILE, Connection, Database, open_database, where_equal
 
@@ -100,14 +117,67 @@ class ChainReport:
     problems: tuple[str, ...] = field(default_factory=tuple)
 
 
+class Transaction:
+    """One write transaction on the store, made by the sandbox's actor in its role.
+
+    Got from :meth:`Sandbox.transaction`. Rows written through ``connection`` and events
+    appended here commit together when the ``with`` block ends, or roll back together
+    on any error, so the tables and the log never disagree.
+    """
+
+    def __init__(self, box: Sandbox, connection: Connection):
+        self.box = box
+        self.connection = connection
+
+    @property
+    def actor(self) -> str:
+        return self.box.actor
+
+    @property
+    def role(self) -> str:
+        return self.box.role
+
+    @property
+    def now(self) -> datetime:
+        """The simulated time, read from the clock in this transaction (each access)."""
+        return self.box.now(self.connection)
+
+    def next_in_sequence(self, scope: str) -> int:
+        """The next number of ``scope`` (1 first): a day's dossier codes, a bank's account
+        numbers. Locked with the transaction, so two writers never get the same one."""
+        conn = self.connection
+        current = conn.execute(f"SELECT value FROM sequences WHERE scope = :scope"
+                               f"{conn.for_update}", {"scope": scope}).scalar()
+        if current is None:
+            conn.execute("INSERT INTO sequences (scope, value) VALUES (:scope, 1)",
+                         {"scope": scope})
+            return 1
+        conn.execute("UPDATE sequences SET value = :value WHERE scope = :scope",
+                     {"scope": scope, "value": current + 1})
+        return current + 1
+
+    def append(self, action: str, subject: str | None = None, /, **payload: Any) -> Event:
+        """Log ``action`` about ``subject`` with ``payload``, chained after the last event.
+
+        ``action`` and the payload's fields must be declared in events.py (a strict store
+        raises UndeclaredEvent; otherwise a warning is logged)."""
+        vocabulary.check(action, payload, strict=self.box.strict_events)
+        return self.box._chain(self.connection, action, subject, payload)
+
+
 class Sandbox:
     """A simulated world seen by one actor in one role.
 
     Use as a context manager, or call :meth:`close`. ``as_actor`` gives another
     person's view of the same world (role play: one submits, another processes).
+
+    ``strict_events`` (default: ``KYNANGSO_STRICT_EVENTS``) refuses events events.py does
+    not declare; ``otp_seed`` (default: ``KYNANGSO_OTP_SEED``) makes VNeID codes
+    repeatable. Both pass on to ``as_actor`` views.
     """
 
-    def __init__(self, db: Database, *, actor: str, role: str):
+    def __init__(self, db: Database, *, actor: str, role: str,
+                 strict_events: bool | None = None, otp_seed: str | None = None):
         if role not in ROLES:
             raise InvalidInput(_("Vai trò {value!r} không tồn tại; chọn một trong: {allowed}")
                                .format(value=role, allowed=", ".join(ROLES)),
@@ -118,21 +188,27 @@ class Sandbox:
         self.actor = actor.strip()
         self.role = role
         self.url = db.url
+        if strict_events is None:
+            strict_events = settings.current().strict_events
+        self.strict_events = strict_events
+        self.otp_seed = otp_seed
 
     # -- opening -----------------------------------------------------------------
 
     @classmethod
     def open(cls, target: str | Path = DEFAULT_FILE, *, actor: str = "hoc-vien",
              role: str = "trainee", start: datetime | None = None,
-             clock_running: bool = True) -> Sandbox:
+             clock_running: bool = True, strict_events: bool | None = None,
+             otp_seed: str | None = None) -> Sandbox:
         """Open (or create) the store at a path, folder or SQLAlchemy URL.
 
-        ``start`` and ``clock_running`` only apply when the store is new.
+        ``start`` and ``clock_running`` only apply when the store is new; see the class
+        for ``strict_events`` and ``otp_seed``.
         """
         db = open_database(target)
         with db.connect(write=True) as conn:
             schema.create_all(conn)
-        box = cls(db, actor=actor, role=role)
+        box = cls(db, actor=actor, role=role, strict_events=strict_events, otp_seed=otp_seed)
         box._initialise(start=start, clock_running=clock_running)
         return box
 
@@ -167,7 +243,8 @@ class Sandbox:
         return VneidDesk(self)
 
     def as_actor(self, actor: str, role: str) -> Sandbox:
-        return Sandbox(self.db, actor=actor, role=role)
+        return Sandbox(self.db, actor=actor, role=role, strict_events=self.strict_events,
+                       otp_seed=self.otp_seed)
 
     def close(self) -> None:
         self.db.dispose()
@@ -182,10 +259,10 @@ class Sandbox:
         return f"Sandbox({self.url!r}, actor={self.actor!r}, role={self.role!r})"
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         """A write transaction: commits on success, rolls back on any error."""
         with self.db.connect(write=True) as conn:
-            yield conn
+            yield Transaction(self, conn)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -202,7 +279,7 @@ class Sandbox:
             "clock_base_wall": datetime.now(UTC).isoformat(),
             "clock_running": "1" if clock_running else "0",
         }
-        with self.transaction() as conn:
+        with self.db.connect(write=True) as conn:
             have = set(conn.execute("SELECT key FROM meta").scalars())
             missing = [{"key": k, "value": v} for k, v in defaults.items() if k not in have]
             if missing:
@@ -219,42 +296,44 @@ class Sandbox:
         conn.execute("UPDATE meta SET value = :value WHERE key = :key",
                      {"key": key, "value": value})
 
-    def _now(self, conn: Connection) -> datetime:
+    def now(self, conn: Connection | None = None) -> datetime:
+        """The simulated time (Vietnam local, naive), read inside ``conn``'s transaction
+        when given (so it agrees with the rows read there), else in a read of its own."""
+        if conn is None:
+            with self.reading() as own:
+                return self.now(own)
         base = datetime.fromisoformat(self._meta(conn, "clock_base_sim"))
         if self._meta(conn, "clock_running") != "1":
             return base
         since = datetime.now(UTC) - datetime.fromisoformat(self._meta(conn, "clock_base_wall"))
         return (base + max(since, timedelta(0))).replace(microsecond=0)
 
-    def now(self) -> datetime:
-        """The simulated time (Vietnam local, naive)."""
-        with self.reading() as conn:
-            return self._now(conn)
-
-    def _require_trainer(self, what: str) -> None:
+    def require_trainer(self, what: str) -> None:
+        """InvalidInput naming ``what`` (Vietnamese, "to do X") unless the role is trainer."""
         if self.role != "trainer":
             raise InvalidInput(_("Chỉ giảng viên mới được {what}").format(what=what),
                                field="role", value=self.role)
 
     def advance_clock(self, *, days: int = 0, hours: int = 0, minutes: int = 0) -> datetime:
         """Move the simulated time forward (trainer only); returns the new time."""
-        self._require_trainer(_("chỉnh đồng hồ giả lập"))
+        self.require_trainer(_("chỉnh đồng hồ giả lập"))
         delta = timedelta(days=days, hours=hours, minutes=minutes)
         if delta <= timedelta(0):
             raise InvalidInput(_("Chỉ được chỉnh đồng hồ tiến lên, nhận được {value}")
                                .format(value=delta), field="clock", value=delta)
-        with self.transaction() as conn:
-            new = self._now(conn) + delta
-            self._set_clock(conn, new)
-            self._append(conn, "clock.advanced", None, {"to": _iso(new), "by": str(delta)})
+        with self.transaction() as tx:
+            new = tx.now + delta
+            self._set_clock(tx.connection, new)
+            tx.append("clock.advanced", None, to=_iso(new), by=str(delta))
         return new
 
     def set_clock(self, moment: datetime, *, running: bool | None = None) -> datetime:
         """Jump to ``moment`` (never backwards; trainer only), optionally freezing time."""
-        self._require_trainer(_("chỉnh đồng hồ giả lập"))
+        self.require_trainer(_("chỉnh đồng hồ giả lập"))
         moment = moment.replace(microsecond=0, tzinfo=None)
-        with self.transaction() as conn:
-            current = self._now(conn)
+        with self.transaction() as tx:
+            conn = tx.connection
+            current = tx.now
             if moment < current:
                 raise InvalidInput(
                     _("Không thể lùi đồng hồ từ {now} về {value}").format(
@@ -264,7 +343,7 @@ class Sandbox:
             if running is not None:
                 self._set_meta(conn, "clock_running", "1" if running else "0")
             self._set_clock(conn, moment)
-            self._append(conn, "clock.set", None, {"to": _iso(moment), "running": running})
+            tx.append("clock.set", None, to=_iso(moment), running=running)
         return moment
 
     def _set_clock(self, conn: Connection, moment: datetime) -> None:
@@ -273,14 +352,15 @@ class Sandbox:
 
     # -- event log -----------------------------------------------------------------
 
-    def _append(self, conn: Connection, action: str, subject: str | None,
-                payload: dict[str, Any]) -> Event:
+    def _chain(self, conn: Connection, action: str, subject: str | None,
+               payload: dict[str, Any]) -> Event:
+        """Write one event after the chain's head (Transaction.append checks it first)."""
         # Lock the head row so concurrent writers (PostgreSQL) chain one after another;
         # SQLite already serialises writers with BEGIN IMMEDIATE.
         head = self._meta(conn, "chain_head", lock=True)
         last_seq, prev_hash = head.split(":")
         seq = int(last_seq) + 1
-        at_sim = _iso(self._now(conn))
+        at_sim = _iso(self.now(conn))
         at_wall = datetime.now(UTC).isoformat(timespec="microseconds")
         body = canonical_json(payload)
         digest = event_hash(prev_hash, seq=seq, at_sim=at_sim, at_wall=at_wall,
@@ -299,11 +379,12 @@ class Sandbox:
                      payload=json.loads(body), prev_hash=prev_hash, hash=digest)
 
     def record(self, action: str, subject: str | None = None, **payload: Any) -> Event:
-        """Log an action that changes no table (a screen opened, a scam spotted...)."""
+        """Log an action that changes no table (a screen opened, a QR code scanned...);
+        ``action`` and the payload's fields are declared in events.py."""
         if not action or not action.strip():
             raise InvalidInput(_("Thiếu tên hành động"), field="action", value=action)
-        with self.transaction() as conn:
-            return self._append(conn, action.strip(), subject, payload)
+        with self.transaction() as tx:
+            return tx.append(action.strip(), subject, **payload)
 
     def events(self, *, action: str | None = None, actor: str | None = None,
                subject: str | None = None, prefix: str | None = None) -> list[Event]:
@@ -346,27 +427,17 @@ class Sandbox:
                             .format(last=expected_seq - 1, head=head_seq))
         return ChainReport(ok=not problems, count=count, problems=tuple(problems))
 
-    # -- sequences and answers ---------------------------------------------------------
-
-    def _next_in_sequence(self, conn: Connection, scope: str) -> int:
-        current = conn.execute(f"SELECT value FROM sequences WHERE scope = :scope"
-                               f"{conn.for_update}", {"scope": scope}).scalar()
-        if current is None:
-            conn.execute("INSERT INTO sequences (scope, value) VALUES (:scope, 1)",
-                         {"scope": scope})
-            return 1
-        conn.execute("UPDATE sequences SET value = :value WHERE scope = :scope",
-                     {"scope": scope, "value": current + 1})
-        return current + 1
+    # -- answers -------------------------------------------------------------------------
 
     def save_answer(self, question: str, value: Any) -> Event:
         """Store a quiz or widget answer (latest wins) and log it for grading."""
         if not question:
             raise InvalidInput(_("Thiếu mã câu hỏi"), field="question", value=question)
         json.dumps(value)  # refuse values a grader could not read back
-        with self.transaction() as conn:
+        with self.transaction() as tx:
+            conn = tx.connection
             row = {"actor": self.actor, "question": question, "value": json.dumps(value),
-                   "at_sim": _iso(self._now(conn))}
+                   "at_sim": _iso(tx.now)}
             exists = conn.execute("SELECT question FROM answers WHERE actor = :actor"
                                   " AND question = :question", row).first()
             if exists:
@@ -375,7 +446,7 @@ class Sandbox:
             else:
                 conn.execute("INSERT INTO answers (actor, question, value, at_sim)"
                              " VALUES (:actor, :question, :value, :at_sim)", row)
-            return self._append(conn, "answer.saved", question, {"value": value})
+            return tx.append("answer.saved", question, value=value)
 
     def answer(self, question: str, *, actor: str | None = None) -> Any:
         """The latest answer to ``question``; MissingEntry when none was given."""

@@ -16,7 +16,6 @@ belongs to the CCCD and reaches every account with that number.
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from unidecode import unidecode
 
+from .. import settings
 from ..domain import vneid as rules_
 from ..domain.catalogue import Catalogue, Procedure
 from ..domain.dossier import Dossier
@@ -43,9 +43,9 @@ from . import world
 from .db import Connection, where_equal
 
 if TYPE_CHECKING:
-    from .store import Sandbox
+    from .store import Sandbox, Transaction
 
-SEED_ENV = "KYNANGSO_OTP_SEED"
+SEED_ENV = "KYNANGSO_OTP_SEED"  # declared in settings.py
 DEFAULT_DEVICE = "dien-thoai-a"
 PENDING, ACTIVE = "pending", "active"
 LEVEL2_ROLES = ("official", "trainer")
@@ -141,7 +141,8 @@ class VneidDesk:
         self.box = box
         self.rules = rules or rules_.rules()
         # Deterministic codes when a seed is given (tests, demos); unpredictable otherwise.
-        self.seed = seed or os.environ.get(SEED_ENV) or secrets.token_hex(16)
+        self.seed = (seed or box.otp_seed or settings.current().otp_seed
+                     or secrets.token_hex(16))
         self.catalogue = catalogue or world.catalogue()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -191,7 +192,7 @@ class VneidDesk:
         # Read first, log after: a refusal writes, and SQLite allows one writer at a time.
         with self.box.reading() as conn:
             row = self._row(conn, cccd)
-            now = self.box._now(conn)
+            now = self.box.now(conn)
         if row is None or row.status != ACTIVE:
             raise self._refuse(action, cccd, self._not_activated(cccd), reason="not_activated")
         return row, now
@@ -201,7 +202,7 @@ class VneidDesk:
         conn.execute("INSERT INTO vneid_notifications (owner, cccd, at_sim, kind, title, text)"
                      " VALUES (:owner, :cccd, :at_sim, :kind, :title, :text)",
                      {"owner": self.box.actor if owner == "" else owner, "cccd": cccd,
-                      "at_sim": _iso(self.box._now(conn)), "kind": kind.value, "title": title,
+                      "at_sim": _iso(self.box.now(conn)), "kind": kind.value, "title": title,
                       "text": text})
 
     def _enrolled_level(self, conn: Connection, cccd: str) -> int:
@@ -209,16 +210,16 @@ class VneidDesk:
                              {"cccd": cccd}).scalar()
         return level or 1
 
-    def _send_otp(self, conn: Connection, cccd: str, purpose: str, device: str) -> OtpNotice:
+    def _send_otp(self, tx: Transaction, cccd: str, purpose: str, device: str) -> OtpNotice:
         """Replace any unused code of this purpose, issue a new one and deliver it."""
         box = self.box
-        now = box._now(conn)
+        conn, now = tx.connection, tx.now
         conn.execute("UPDATE vneid_otps SET status = :replaced WHERE owner = :owner"
                      " AND cccd = :cccd AND purpose = :purpose AND status IN (:sent, :verified)",
                      {"replaced": OtpStatus.REPLACED.value, "owner": box.actor, "cccd": cccd,
                       "purpose": purpose, "sent": OtpStatus.SENT.value,
                       "verified": OtpStatus.VERIFIED.value})
-        counter = box._next_in_sequence(conn, "vneid:otp")
+        counter = tx.next_in_sequence("vneid:otp")
         code = rules_.otp_code(self.seed, counter, self.rules.otp_digits)
         ticket = rules_.issue_otp(purpose, code, now, self.rules)
         conn.execute("INSERT INTO vneid_otps (owner, cccd, purpose, device, code_hash, issued_at,"
@@ -234,9 +235,8 @@ class VneidDesk:
             kind, title = NoticeKind.APP, _("Thông báo trên điện thoại cũ")
             text = self.rules.text("app_new_device", code=code)
         self._notify(conn, cccd, kind, title, text)
-        box._append(conn, "vneid.otp_sent", cccd, {
-            "purpose": purpose, "device": device, "channel": kind.value,
-            "expires_at": _iso(ticket.expires_at)})
+        tx.append("vneid.otp_sent", cccd, purpose=purpose, device=device, channel=kind.value,
+                  expires_at=_iso(ticket.expires_at))
         return OtpNotice(purpose, kind, text, ticket.issued_at, ticket.expires_at)
 
     def _latest_ticket(self, conn: Connection, cccd: str, purpose: str) -> Any:
@@ -256,16 +256,16 @@ class VneidDesk:
                 .format(label=rules_.field_label("ma_otp")), field="ma_otp"),
                 purpose=purpose, reason="none_sent")
         try:
-            with box.transaction() as conn:
-                check = rules_.check_otp(_ticket(row), code, box._now(conn), self.rules)
-                conn.execute("UPDATE vneid_otps SET failed = :failed, status = :status"
+            with box.transaction() as tx:
+                check = rules_.check_otp(_ticket(row), code, tx.now, self.rules)
+                tx.connection.execute("UPDATE vneid_otps SET failed = :failed, status = :status"
                              " WHERE id = :id", {"failed": check.ticket.failed,
                                                  "status": check.ticket.status.value,
                                                  "id": row.id})
                 left = self.rules.limit("otp_max_attempts") - check.ticket.failed
-                box._append(conn, "vneid.otp_verified" if check.ok else "vneid.otp_failed",
-                            cccd, {"purpose": purpose, "reason": check.reason,
-                                   "failed": check.ticket.failed, "left": max(left, 0)})
+                tx.append("vneid.otp_verified" if check.ok else "vneid.otp_failed", cccd,
+                          purpose=purpose, reason=check.reason, failed=check.ticket.failed,
+                          left=max(left, 0))
         except InvalidInput as error:  # badly formed: costs no try
             raise self._refuse("vneid.otp_failed", cccd, error, purpose=purpose,
                                reason="format") from None
@@ -323,7 +323,8 @@ class VneidDesk:
             raise self._refuse("vneid.activation_refused", number, InvalidInput(
                 self.rules.text("already_activated"), field="cccd", value=number),
                 reason="already_active")
-        with box.transaction() as conn:
+        with box.transaction() as tx:
+            conn = tx.connection
             values = {"status": PENDING, "phone": phone_number,
                       "level": self._enrolled_level(conn, number),
                       "profile": json.dumps(profile.to_dict()), "device": None,
@@ -336,9 +337,9 @@ class VneidDesk:
                              {"owner": box.actor, "cccd": number, **values})
             else:
                 self._set_account(conn, number, **values)
-            box._append(conn, "vneid.activation_requested", number, {
-                "phone": phone_number, "device": device, "persona": profile.persona_id})
-            return self._send_otp(conn, number, "activate", device)
+            tx.append("vneid.activation_requested", number, phone=phone_number, device=device,
+                      persona=profile.persona_id)
+            return self._send_otp(tx, number, "activate", device)
 
     def resend_activation_code(self, cccd: object, *, device: str = DEFAULT_DEVICE) -> OtpNotice:
         """A fresh activation code (after expiry or too many wrong tries)."""
@@ -350,8 +351,8 @@ class VneidDesk:
             raise InvalidInput(_("Chưa có yêu cầu kích hoạt nào cho số {cccd}; hãy bấm «Gửi "
                                  "yêu cầu» trước.").format(cccd=number), field="cccd",
                                value=number)
-        with self.box.transaction() as conn:
-            return self._send_otp(conn, number, "activate", device)
+        with self.box.transaction() as tx:
+            return self._send_otp(tx, number, "activate", device)
 
     def verify_activation_code(self, cccd: object, code: object) -> None:
         """Step 2: the code from the SMS; wrong or expired codes raise, saying what to do."""
@@ -385,8 +386,8 @@ class VneidDesk:
                 _("Chưa xác thực {label}: hãy nhập mã trong tin nhắn trước khi đặt mật khẩu.")
                 .format(label=rules_.field_label("ma_otp")), field="ma_otp"),
                 reason="otp_not_verified")
-        with box.transaction() as conn:
-            now = box._now(conn)
+        with box.transaction() as tx:
+            conn, now = tx.connection, tx.now
             level = max(row.level, self._enrolled_level(conn, number))
             self._set_account(conn, number, status=ACTIVE, level=level,
                               password_hash=password_hash, passcode_hash=passcode_hash,
@@ -397,9 +398,8 @@ class VneidDesk:
                          self.rules.text("activated", level=level))
             for warning in self.rules.scam_warnings:
                 self._notify(conn, number, NoticeKind.WARNING, warning.title, warning.text)
-            box._append(conn, "vneid.activated", number, {
-                "level": level, "device": device, "phone": row.phone,
-                "persona": json.loads(row.profile).get("persona_id")})
+            tx.append("vneid.activated", number, level=level, device=device, phone=row.phone,
+                      persona=json.loads(row.profile).get("persona_id"))
         return self.account(number)
 
     # -- login -----------------------------------------------------------------------------
@@ -426,14 +426,13 @@ class VneidDesk:
             return row
         failure = rules_.after_wrong(kind.field, failed, now, self.rules)
         until = None if failure.locked_until is None else _iso(failure.locked_until)
-        with box.transaction() as conn:
-            self._set_account(conn, number, **{kind.counter: failure.failed,
-                                               "locked_until": until})
-            box._append(conn, action, number, {
-                "reason": f"wrong_{kind.name}", "failed": failure.failed, **payload,
-                "left": max(self.rules.limit(kind.limit) - failure.failed, 0)})
+        with box.transaction() as tx:
+            self._set_account(tx.connection, number, **{kind.counter: failure.failed,
+                                                        "locked_until": until})
+            tx.append(action, number, reason=f"wrong_{kind.name}", failed=failure.failed,
+                      **payload, left=max(self.rules.limit(kind.limit) - failure.failed, 0))
             if until is not None:
-                box._append(conn, "vneid.locked", number, {"reason": kind.name, "until": until})
+                tx.append("vneid.locked", number, reason=kind.name, until=until)
         raise InvalidInput(failure.message, field=kind.field)
 
     def login(self, cccd: object, password: object, *,
@@ -447,16 +446,14 @@ class VneidDesk:
                 field="mat_khau"), reason="empty")
         box = self.box
         row = self._verify(number, password, PASSWORD, "vneid.login_failed", device=device)
-        with box.transaction() as conn:
-            self._set_account(conn, number, failed_logins=0, locked_until=None)
+        with box.transaction() as tx:
+            self._set_account(tx.connection, number, failed_logins=0, locked_until=None)
             if row.device == device:
-                box._append(conn, "vneid.login", number, {"device": device,
-                                                          "new_device": False})
+                tx.append("vneid.login", number, device=device, new_device=False)
                 notice = None
             else:
-                box._append(conn, "vneid.new_device", number, {"device": device,
-                                                               "old_device": row.device})
-                notice = self._send_otp(conn, number, "new_device", device)
+                tx.append("vneid.new_device", number, device=device, old_device=row.device)
+                notice = self._send_otp(tx, number, "new_device", device)
         return LoginResult(self.account(number), notice is not None, notice)
 
     def confirm_new_device(self, cccd: object, code: object, *,
@@ -466,10 +463,10 @@ class VneidDesk:
         device = self._device(device)
         ticket = self._check_code(number, code, "new_device", device)
         box = self.box
-        with box.transaction() as conn:
-            self._set_account(conn, number, device=device)
-            conn.execute(MARK_OTP, {"status": OtpStatus.USED.value, "id": ticket.id})
-            box._append(conn, "vneid.login", number, {"device": device, "new_device": True})
+        with box.transaction() as tx:
+            self._set_account(tx.connection, number, device=device)
+            tx.connection.execute(MARK_OTP, {"status": OtpStatus.USED.value, "id": ticket.id})
+            tx.append("vneid.login", number, device=device, new_device=True)
         return self.account(number)
 
     def resend_new_device_code(self, cccd: object, *, device: str = DEFAULT_DEVICE) -> OtpNotice:
@@ -481,8 +478,8 @@ class VneidDesk:
         if ticket is None or ticket.device != device or row.device == device:
             raise InvalidInput(_("Hãy đăng nhập bằng mật khẩu trên điện thoại này trước."),
                                field="mat_khau")
-        with self.box.transaction() as conn:
-            return self._send_otp(conn, number, "new_device", device)
+        with self.box.transaction() as tx:
+            return self._send_otp(tx, number, "new_device", device)
 
     def logout(self, cccd: object) -> None:
         self.box.record("vneid.logout", self._number(cccd))
@@ -495,9 +492,9 @@ class VneidDesk:
         action = "vneid.passcode_failed"
         code = self._checked(action, number, rules_.check_passcode, passcode, self.rules)
         self._verify(number, code, PASSCODE, action, purpose=purpose)
-        with self.box.transaction() as conn:
-            self._set_account(conn, number, failed_passcodes=0)
-            self.box._append(conn, "vneid.passcode_ok", number, {"purpose": purpose})
+        with self.box.transaction() as tx:
+            self._set_account(tx.connection, number, failed_passcodes=0)
+            tx.append("vneid.passcode_ok", number, purpose=purpose)
 
     # -- level 2 ---------------------------------------------------------------------------
 
@@ -512,9 +509,9 @@ class VneidDesk:
         number = self._number(cccd)
         profile = rules_.profile_for(number, seed=self.rules.persona_seed,
                                      today=box.now().date())
-        with box.transaction() as conn:
-            enrolment = {"cccd": number, "level": 2, "at_sim": _iso(box._now(conn)),
-                         "by": box.actor}
+        with box.transaction() as tx:
+            conn = tx.connection
+            enrolment = {"cccd": number, "level": 2, "at_sim": _iso(tx.now), "by": box.actor}
             if conn.execute("SELECT cccd FROM vneid_enrolments WHERE cccd = :cccd",
                             enrolment).first():
                 conn.execute('UPDATE vneid_enrolments SET level = :level, at_sim = :at_sim,'
@@ -534,8 +531,7 @@ class VneidDesk:
                 name = unidecode(profile.full_name)
                 self._notify(conn, number, NoticeKind.SMS, _("Tin nhắn"),
                              self.rules.text("level2_approved", name=name), owner=None)
-            box._append(conn, "vneid.level2", number, {"accounts": changed,
-                                                       "persona": profile.persona_id})
+            tx.append("vneid.level2", number, accounts=changed, persona=profile.persona_id)
         return changed
 
     # -- procedures ------------------------------------------------------------------------

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from PIL import Image
 
-    from .store import Sandbox
+    from .store import Sandbox, Transaction
 
 MAX_NAME = 100
 MAX_KEY = 100
@@ -92,18 +92,18 @@ class WalletDesk:
         pin_hash = rules.hash_pin(pin)
         owner = (owner or self.box.actor).strip()
         box = self.box
-        with box.transaction() as conn:
-            seq = box._next_in_sequence(conn, f"account:{self.bank.bin}")
+        with box.transaction() as tx:
+            seq = tx.next_in_sequence(f"account:{self.bank.bin}")
             number = f"{NUMBER_PREFIX}{seq:06d}"
-            conn.execute("INSERT INTO accounts (id, owner, app, bank_bin, number, holder_name,"
+            tx.connection.execute("INSERT INTO accounts (id, owner, app, bank_bin, number, holder_name,"
                          " balance, pin_hash, failed_pins, locked) VALUES (:id, :owner, :app,"
                          " :bank_bin, :number, :holder_name, :balance, :pin_hash, 0, :locked)",
                          {"id": number, "owner": owner, "app": wallet.code,
                           "bank_bin": self.bank.bin, "number": number, "holder_name": name,
                           "balance": balance, "pin_hash": pin_hash, "locked": False})
-            box._append(conn, "account.opened", number, {
-                "owner": owner, "app": wallet.code, "bank_bin": self.bank.bin,
-                "number": number, "holder_name": name, "balance": balance})
+            tx.append("account.opened", number, owner=owner, app=wallet.code,
+                      bank_bin=self.bank.bin, number=number, holder_name=name,
+                      balance=balance)
         return self.account(number)
 
     def _row(self, conn: Connection, account_id: str) -> Any:
@@ -125,12 +125,12 @@ class WalletDesk:
 
     def unlock(self, account_id: str) -> Account:
         """Clear the wrong-PIN counter and unlock (trainer only)."""
-        self.box._require_trainer(_("mở khoá tài khoản"))
-        with self.box.transaction() as conn:
-            self._row(conn, account_id)
-            conn.execute("UPDATE accounts SET locked = :locked, failed_pins = 0 WHERE id = :id",
+        self.box.require_trainer(_("mở khoá tài khoản"))
+        with self.box.transaction() as tx:
+            self._row(tx.connection, account_id)
+            tx.connection.execute("UPDATE accounts SET locked = :locked, failed_pins = 0 WHERE id = :id",
                          {"locked": False, "id": account_id})
-            self.box._append(conn, "account.unlocked", account_id, {})
+            tx.append("account.unlocked", account_id)
         return self.account(account_id)
 
     # -- scanning ----------------------------------------------------------------------
@@ -187,19 +187,20 @@ class WalletDesk:
 
     def _pay(self, account_id: str, payload: str, pin: str, typed: object, key: str) -> Receipt:
         box = self.box
-        with box.transaction() as conn:
-            first = self._by_key(conn, key)
+        with box.transaction() as tx:
+            first = self._by_key(tx.connection, key)
             if first is None:
-                payment = self._pay_in(conn, account_id, payload, pin, typed, key)
+                payment = self._pay_in(tx, account_id, payload, pin, typed, key)
         if first is not None:
             self._check_same(first, account_id, key)
             return self._receipt(first, duplicate=True)
         return self._receipt(payment)
 
-    def _pay_in(self, conn: Connection, account_id: str, payload: str, pin: str, typed: object,
+    def _pay_in(self, tx: Transaction, account_id: str, payload: str, pin: str, typed: object,
                 key: str) -> Payment:
         """Every check and write of one payment, inside the caller's transaction."""
         box = self.box
+        conn = tx.connection
         try:
             payer = self._row(conn, account_id)
         except MissingEntry as missing:
@@ -237,8 +238,8 @@ class WalletDesk:
         if not ok:
             raise _Refused("wrong_pin", None, wrong_pin=True)
 
-        now = box._now(conn)
-        seq = box._next_in_sequence(conn, f"payment:{now:%y%m%d}")
+        now = tx.now
+        seq = tx.next_in_sequence(f"payment:{now:%y%m%d}")
         reference = f"GD{now:%y%m%d}{seq:06d}"
         conn.execute("UPDATE accounts SET balance = balance - :amount, failed_pins = 0"
                      " WHERE id = :id", {"amount": to_pay, "id": payer.id})
@@ -260,14 +261,14 @@ class WalletDesk:
                      " :at_sim)", row)
         if code is not None:
             try:
-                box.dossiers.mark_fee_paid(code, reference, to_pay, conn)
+                box.dossiers.mark_fee_paid(code, reference, to_pay, tx)
             except KnsError as error:
                 raise _Refused("dossier_fee", error) from None
-        box._append(conn, "payment.paid", reference, {
-            "account": payer.id, "app": payer.app, "payee_bin": request.bank.bin,
-            "payee_account": request.account, "payee_name": row["payee_name"],
-            "payee_in_store": payee is not None, "amount": to_pay,
-            "purpose": request.purpose, "dossier_code": code, "idempotency_key": key})
+        tx.append("payment.paid", reference,
+                  account=payer.id, app=payer.app, payee_bin=request.bank.bin,
+                  payee_account=request.account, payee_name=row["payee_name"],
+                  payee_in_store=payee is not None, amount=to_pay,
+                  purpose=request.purpose, dossier_code=code, idempotency_key=key)
         return self._payment(conn, reference)
 
     def _check_same(self, first: Payment, account_id: str, key: str) -> None:
@@ -279,7 +280,8 @@ class WalletDesk:
     def _log_refusal(self, account_id: str, key: str, refused: _Refused) -> KnsError:
         """Log the refused attempt in its own transaction; count a wrong PIN."""
         box = self.box
-        with box.transaction() as conn:
+        with box.transaction() as tx:
+            conn = tx.connection
             if refused.wrong_pin:
                 failed = (conn.execute("SELECT failed_pins FROM accounts WHERE id = :id",
                                        {"id": account_id}).scalar_one() or 0) + 1
@@ -287,16 +289,15 @@ class WalletDesk:
                 conn.execute("UPDATE accounts SET failed_pins = :failed, locked = :locked"
                              " WHERE id = :id",
                              {"failed": failed, "locked": outcome.locked, "id": account_id})
-                box._append(conn, "payment.pin_failed", account_id, {
-                    "failed": failed, "locked": outcome.locked, "idempotency_key": key})
+                tx.append("payment.pin_failed", account_id, failed=failed,
+                          locked=outcome.locked, idempotency_key=key)
                 if outcome.locked:
-                    box._append(conn, "account.locked", account_id, {"failed": failed})
+                    tx.append("account.locked", account_id, failed=failed)
                 return InvalidInput(outcome.message, field="ma_pin")
             error = refused.error
             assert error is not None
-            box._append(conn, "payment.refused", account_id, {
-                "reason": refused.reason, "field": error.field, "message": error.message,
-                "idempotency_key": key})
+            tx.append("payment.refused", account_id, reason=refused.reason,
+                      field=error.field, message=error.message, idempotency_key=key)
             return error
 
     def _dossier_exists(self, conn: Connection, code: str) -> bool:

@@ -12,7 +12,7 @@ pandas is imported only when the KPI panel is opened, so the app's kernel stays 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,9 +20,10 @@ from typing import Any
 import ipywidgets as W
 
 from ..domain import dossier as lifecycle
-from ..domain.catalogue import Document, Procedure, channel_name, format_vnd, unverified_label
+from ..domain.catalogue import Procedure, channel_name, format_vnd, unverified_label
 from ..domain.dossier import Dossier, State
 from ..domain.identity import N_, field_label, format_date
+from ..domain.intake import decide, form_labels, readable_form
 from ..domain.workcalendar import Timeliness, WorkCalendar, timeliness_definition
 from ..errors import InvalidInput, KnsError, MissingEntry
 from ..i18n import _
@@ -64,31 +65,6 @@ CSS = """
 
 
 # --- what the screen shows, as plain values (tested without widgets) ----------------------
-
-
-@dataclass(frozen=True)
-class DocumentCheck:
-    """A dossier's attachments against its procedure's document list."""
-
-    present: tuple[Document, ...]
-    missing_required: tuple[Document, ...]
-    missing_optional: tuple[Document, ...]
-    unknown: tuple[str, ...]  # attached codes the catalogue does not list
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing_required
-
-
-def check_documents(procedure: Procedure, attached: Iterable[str]) -> DocumentCheck:
-    """Which listed documents are attached, which required ones are missing."""
-    codes = tuple(attached)
-    listed = {d.code for d in procedure.documents}
-    return DocumentCheck(
-        present=tuple(d for d in procedure.documents if d.code in codes),
-        missing_required=tuple(d for d in procedure.required_documents if d.code not in codes),
-        missing_optional=tuple(d for d in procedure.optional_documents if d.code not in codes),
-        unknown=tuple(c for c in codes if c not in listed))
 
 
 @dataclass(frozen=True)
@@ -165,38 +141,12 @@ def _section(text: str) -> str:
 
 
 def _pairs(mapping: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """A two-column table; ``labels`` are already in the current language."""
     if not mapping:
         return f'<p class="kns-muted">{esc(_("(không có)"))}</p>'
     labels = labels or {}
     return table([_("Trường"), _("Nội dung")],
-                 [(_(labels[k]) if k in labels else field_label(k), _value(v))
-                  for k, v in mapping.items()])
-
-
-def _form_labels(procedure: Any) -> dict[str, str]:
-    """Labels of the portal's form boxes, so the desk reads the form as the resident saw it."""
-    from .portal import form_fields
-
-    if procedure is None:
-        return {}
-    labels = {f.key: f.label for f in form_fields(procedure)}
-    labels["tep_dinh_kem"] = N_("Tệp đính kèm")
-    return labels
-
-
-def _shown_form(form: Mapping[str, Any], procedure: Any) -> dict[str, Any]:
-    """Choices as their labels and attachments as their file names, not as stored."""
-    from .portal import form_value_label
-
-    shown = {k: form_value_label(procedure, k, v)
-             if procedure is not None and isinstance(v, str) and v else v
-             for k, v in form.items()}
-    files = shown.get("tep_dinh_kem")
-    if isinstance(files, Mapping):
-        shown["tep_dinh_kem"] = ", ".join(
-            str(v.get("ten_tep", k)) if isinstance(v, Mapping) else str(k)
-            for k, v in files.items())
-    return shown
+                 [(labels.get(k) or field_label(k), _value(v)) for k, v in mapping.items()])
 
 
 # --- the screen ----------------------------------------------------------------------------
@@ -473,8 +423,8 @@ class BackofficeScreen(Screen):
             f"<div class=\"kns-muted\">{esc(_('Bước tiếp theo được phép'))}: "
             f"{esc(next_steps)}</div>",
             f"<h4>{esc(_('Người nộp'))}</h4>", _pairs(dossier.applicant),
-            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(_shown_form(dossier.form, procedure),
-                                                 _form_labels(procedure)),
+            f"<h4>{esc(_('Tờ khai'))}</h4>", _pairs(readable_form(dossier.form, procedure),
+                                                 form_labels(procedure)),
             f"<h4>{esc(_('Giấy tờ kèm theo, đối chiếu với danh mục thủ tục'))}</h4>",
             self._documents_html(dossier, procedure),
             f"<h4>{esc(_('Lệ phí'))}</h4>", self._fee_html(dossier, procedure),
@@ -498,23 +448,20 @@ class BackofficeScreen(Screen):
             return (f'<p class="kns-muted">'
                     f"{esc(_('Thủ tục không có trong danh mục; giấy tờ đã nộp'))}: "
                     f"{esc(_value(list(dossier.documents)))}</p>")
-        check = check_documents(procedure, dossier.documents)
+        decision = decide(procedure, dossier.documents)
         rows, classes = [], []
         for doc in procedure.documents:
             attached = doc.code in dossier.documents
             rows.append((doc.name, _("Bắt buộc") if doc.required else _("Không bắt buộc"),
                          _("Có") if attached else _("THIẾU") if doc.required else _("Không có")))
             classes.append("kns-early" if attached else "kns-late" if doc.required else "")
-        for code in check.unknown:
+        for code in decision.check.unknown:
             rows.append((code, _("Không có trong danh mục"), _("Có")))
             classes.append("")
-        if check.complete:
+        if decision.complete:
             verdict = f'<p role="status">✔ {esc(_("Đủ giấy tờ bắt buộc."))}</p>'
         else:
-            missing = _("Thiếu {n} giấy tờ bắt buộc: {names}").format(
-                n=len(check.missing_required),
-                names="; ".join(d.name for d in check.missing_required))
-            verdict = f'<p class="kns-bo-missing" role="status">✘ {esc(missing)}</p>'
+            verdict = f'<p class="kns-bo-missing" role="status">✘ {esc(decision.reason)}</p>'
         return table([_("Giấy tờ"), _("Yêu cầu"), _("Trong hồ sơ")], rows, classes) + verdict
 
     def _fee_html(self, dossier: Dossier, procedure: Procedure | None) -> str:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from .. import settings
 from ..sandbox import world
 from ..sandbox.store import ROLES, Sandbox
 
@@ -24,11 +24,11 @@ log = logging.getLogger("kynangso.ui")
 
 
 def store_path() -> Path:
-    return Path(os.environ.get(STORE_ENV) or Path.cwd() / "kynangso.sqlite")
+    return Path(settings.current().store or Path.cwd() / "kynangso.sqlite")
 
 
 def _preheated() -> bool:
-    return os.environ.get("VOILA_PREHEAT") == "True"
+    return settings.current().voila_preheat
 
 
 def wait_for_request(timeout: float | None = None) -> None:
@@ -42,11 +42,10 @@ def wait_for_request(timeout: float | None = None) -> None:
     from websockets.exceptions import WebSocketException
     from websockets.sync.client import connect
 
-    env = os.environ
-    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
-    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
-           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/"
-           f"{env.get('VOILA_KERNEL_ID', '')}")
+    env = settings.current()
+    base = env.voila_server_url if env.voila_ws_base_url is None else env.voila_ws_base_url
+    url = (f"{env.voila_ws_protocol}://{env.voila_app_ip}:{env.voila_app_port}{base}"
+           f"voila/query/{env.voila_kernel_id}")
     try:
         with connect(url, open_timeout=30) as socket:
             request = json.loads(socket.recv(timeout=timeout))
@@ -54,7 +53,7 @@ def wait_for_request(timeout: float | None = None) -> None:
         # As Voila does: without the request, the page opens with the default person.
         log.warning("no page request from %s: %s", url, exc)
         return
-    env.update({key: str(value) for key, value in request.items()})
+    settings.export(request)
 
 
 def page_query() -> dict[str, str]:
@@ -69,8 +68,8 @@ def page_query() -> dict[str, str]:
         # here for the real request so the URL's person and role are known.
         wait_for_request()
         # The request has arrived; a second wait (another screen) would hang the page.
-        os.environ["VOILA_PREHEAT"] = "False"
-    parsed = parse_qs(os.environ.get("QUERY_STRING", ""))
+        settings.export({"VOILA_PREHEAT": "False"})
+    parsed = parse_qs(settings.current().query_string)
     return {k: v[-1] for k, v in parsed.items() if v}
 
 

@@ -1,0 +1,25 @@
+"""``PortalScreen``: the steps of the portal joined into one screen in a phone frame."""
+
+from __future__ import annotations
+
+from ..session import open_box
+from .confirm import ConfirmStep
+from .documents import DocumentsStep
+from .dossier import DossierStep
+from .feedback import FeedbackStep
+from .form import FormStep
+from .search import SearchStep
+
+
+class PortalScreen(SearchStep, FormStep, DocumentsStep, ConfirmStep, DossierStep, FeedbackStep):
+    """Cổng Dịch vụ công on a resident's phone."""
+
+    title = "Cổng Dịch vụ công (mô phỏng)"
+    frame = "phone"
+    screen_id = "portal"
+
+
+def portal_app() -> PortalScreen:
+    """Entry point for apps/portal.ipynb (``?nguoi=<person>`` names the resident; open_box
+    waits for the page request in a preheated Voila kernel)."""
+    return PortalScreen(open_box(role="resident", actor="nguoi-dan"))

@@ -1,0 +1,104 @@
+"""Step 1: find a procedure and read what it needs, costs and takes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ipywidgets as W
+
+from ...domain.catalogue import Document, Procedure, channel_name, delivery_name
+from ...domain.identity import N_
+from ...i18n import _, nfc
+from ...sandbox import world
+from ..base import esc
+from .common import CHANNEL, PortalBase, fee_text, time_text
+
+SERVICE_LEVEL_NAMES = {
+    "toan-trinh": N_("Toàn trình (nộp và nhận kết quả trực tuyến hoặc qua bưu chính)"),
+    "mot-phan": N_("Một phần (có bước phải đến Trung tâm)"),
+}
+
+
+class SearchStep(PortalBase):
+    """Search the catalogue, open a procedure's card, start its form."""
+
+    def _view_search(self) -> list[W.Widget]:
+        self.search_box = self._text_input(_("Tên thủ tục cần tìm"), self.query,
+                                           _("ví dụ: khai sinh, chứng thực, tạm trú"))
+        self.search_box.continuous_update = False
+        self.search_button = self.button(_("Tìm kiếm"), self.search, style="primary")
+        found = self.catalogue.search(self.query)
+        if self.query.strip():
+            count = _("Tìm thấy {n} thủ tục cho «{query}»").format(n=len(found), query=self.query)
+        else:
+            count = _("Tất cả {n} thủ tục (gõ tên để tìm nhanh, có dấu hay không dấu đều "
+                      "được)").format(n=len(found))
+        self.result_buttons = []
+        for proc in found:
+            b = self.button(f"{proc.name} — {proc.field}",
+                            lambda code=proc.code: self.open_procedure(code), width="auto")
+            b.add_class("kns-wrap")
+            b.add_class("kns-result")
+            self.result_buttons.append(b)
+        return [self.search_box, self.search_button,
+                self.html(f'<div class="kns-muted">{esc(count)}</div>'), *self.result_buttons]
+
+    def search(self) -> None:
+        self.query = nfc(self.search_box.value).strip()
+        found = self.catalogue.search(self.query)
+        self.box.record("portal.search", None, query=self.query,
+                        results=[p.code for p in found])
+        self.go("search")
+        if not found:
+            self.info(_("Không tìm thấy thủ tục nào khớp với «{query}». Thử từ khác, ví dụ "
+                        "«khai sinh» hoặc «tạm trú».").format(query=self.query))
+
+    def open_procedure(self, code: str) -> None:
+        self.procedure_code = self.catalogue[code].code
+        self.box.record("portal.procedure_viewed", code)
+        self.go("procedure")
+
+    def _procedure_card(self, proc: Procedure) -> str:
+        def docs(items: Sequence[Document]) -> str:
+            return "<ul>" + "".join(f"<li>{esc(d.name)}</li>" for d in items) + "</ul>"
+
+        parts = [f"<h3>{esc(proc.name)}</h3>",
+                 self._line(_("Lĩnh vực"), proc.field),
+                 self._line(_("Mức độ dịch vụ công trực tuyến"),
+                            _(SERVICE_LEVEL_NAMES.get(proc.service_level, proc.service_level))),
+                 self._line(_("Nơi nộp"), ", ".join(channel_name(c) for c in proc.channels))]
+        if "vneid" in proc.channels and proc.vneid_level:
+            parts.append(self._line(_("Tài khoản VNeID"), _(
+                "nộp trên VNeID cần tài khoản định danh điện tử mức {n}").format(
+                    n=proc.vneid_level)))
+        parts.append(f"<div><b>{esc(_('Giấy tờ bắt buộc'))}:</b>"
+                     f"{docs(proc.required_documents)}</div>")
+        if proc.optional_documents:
+            parts.append(f"<div><b>{esc(_('Giấy tờ nộp thêm khi cần'))}:</b>"
+                         f"{docs(proc.optional_documents)}</div>")
+        parts += [self._line(_("Lệ phí"), fee_text(proc)),
+                  self._line(_("Thời hạn giải quyết"), time_text(proc)),
+                  self._line(_("Nhận kết quả"), ", ".join(delivery_name(d)
+                                                           for d in proc.delivery))]
+        if proc.notes:
+            parts.append(self._line(_("Lưu ý"), proc.notes))
+        parts.append(f'<div class="kns-muted">{esc(_("Nguồn lệ phí"))}: {esc(proc.fee.source)}'
+                     f"<br>{esc(_('Nguồn thời hạn'))}: {esc(proc.time.source)}</div>")
+        return self._card(*parts)
+
+    def _view_procedure(self) -> list[W.Widget]:
+        proc = self.procedure()
+        children: list[W.Widget] = [self.html(self._procedure_card(proc))]
+        if CHANNEL in proc.channels:
+            self.start_button = self.button(_("Nộp hồ sơ trực tuyến"), self.start_form,
+                                            style="primary", width="auto")
+            children.append(self.start_button)
+        else:
+            self.start_button = None
+            children.append(self.html(
+                '<div class="kns-msg-info">' + esc(_(
+                    "Thủ tục này chưa nộp được trên Cổng Dịch vụ công. Hãy đến {centre} (lấy số "
+                    "thứ tự ở ki-ốt) và mang theo giấy tờ bắt buộc.").format(
+                        centre=world.locality().centre)) + "</div>"))
+        children.append(self._back(_("Quay lại danh sách"), "search"))
+        return children
