@@ -88,8 +88,10 @@ browser:
 	  echo "Thiếu trình duyệt Chromium. Chạy: sudo apt-get install -y chromium fonts-dejavu-core poppler-utils"; exit 1; \
 	fi
 
+# The same checks as .pre-commit-config.yaml's local hooks.
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check widgets tests benchmarks
+	$(BIN)/ruff check widgets tests benchmarks scripts
+	$(BIN)/mypy
 
 test: install-test lint
 	mkdir -p test-artifacts

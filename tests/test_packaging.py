@@ -89,3 +89,19 @@ def test_page_script_lockfile_matches_its_package_file():
     root = lock["packages"][""]
     assert root["dependencies"] == package["dependencies"]
     assert root["devDependencies"] == package["devDependencies"]
+
+
+def test_pre_commit_runs_local_hooks_only():
+    """Nothing is fetched from a hook repository: every hook is a tool of the venv."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    assert {"ruff", "mypy"} <= set(hooks)
+    assert all(h["language"] == "system" and h["entry"].startswith(".venv/bin/")
+               for h in hooks.values())
+
+
+def test_make_lint_runs_ruff_and_mypy():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check" in lint and "mypy" in lint

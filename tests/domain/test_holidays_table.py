@@ -159,7 +159,7 @@ def test_custom_table_is_read(tmp_path):
     assert (table.version, table.years) == ("0.1", range(2027, 2029))
     assert dict(table.holidays) == {date(2027, 1, 1): "Tết Dương lịch; thử"}
     assert table.weekend_workdays == {date(2027, 5, 8)}
-    assert [(r.date, r.kind, r.source, r.verified, r.checked) for r in table.rows] == [
+    assert [(r.day, r.kind, r.source, r.verified, r.checked) for r in table.rows] == [
         (date(2027, 1, 1), "holiday", "Nguồn thử", True, date(2026, 12, 1)),
         (date(2027, 5, 8), "weekend_workday", "Nguồn thử", False, date(2026, 12, 1))]
     assert table.unverified == {date(2027, 5, 8)}
@@ -249,7 +249,7 @@ def test_every_row_has_a_source_and_a_checked_day():
 
 
 def test_rows_name_the_documents_they_rest_on():
-    rows = {(r.date, r.kind): r for r in load_holiday_table().rows}
+    rows = {(r.day, r.kind): r for r in load_holiday_table().rows}
     labour = rows[(date(2025, 9, 2), "holiday")]
     assert "45/2019/QH14" in labour.source and "Điều 112" in labour.source and labour.verified
     assert "10/2012/QH13" in rows[(date(2016, 4, 16), "holiday")].source
@@ -272,14 +272,14 @@ def test_rows_name_the_documents_they_rest_on():
     (date(2035, 2, 8), "holiday"),
 ])
 def test_unsettled_rows_are_not_verified(day, kind):
-    row = next(r for r in load_holiday_table().rows if (r.date, r.kind) == (day, kind))
+    row = next(r for r in load_holiday_table().rows if (r.day, r.kind) == (day, kind))
     assert not row.verified, row
     assert day in load_holiday_table().unverified
 
 
 def test_future_tet_windows_are_never_verified():
     for row in load_holiday_table().rows:
-        if row.date.year >= 2027 and row.kind == "holiday" and (
+        if row.day.year >= 2027 and row.kind == "holiday" and (
                 "Tết Nguyên Đán" in row.name or "tháng Chạp" in row.name or "29 Tết" in row.name):
             assert not row.verified, row
 
@@ -291,7 +291,7 @@ def test_the_day_two_days_before_tet_is_named_by_its_lunar_date():
     assert names[date(2015, 2, 17)] == "29 Tết"
     for day, name in RELABELLED.items():
         assert names[day] == name
-        row = next(r for r in load_holiday_table().rows if r.date == day)
+        row = next(r for r in load_holiday_table().rows if r.day == day)
         assert "29 ngày" in row.source
 
 

@@ -230,8 +230,8 @@ def test_wrong_pin_counts_down_then_locks():
     assert not pin_failure(4).locked
     locked = pin_failure(MAX_PIN_TRIES)
     assert locked.locked
-    assert locked.message == ("Tài khoản đã bị khoá sau 5 lần nhập sai mã PIN. "
-                              "Hãy nhờ giảng viên mở khoá.")
+    assert locked.message == ("Tài khoản đã bị khóa sau 5 lần nhập sai mã PIN. "
+                              "Hãy nhờ giảng viên mở khóa.")
 
 
 # --- payment requests ---------------------------------------------------------------------

@@ -54,6 +54,11 @@ def test_one_persons_dossier_fee_rating_and_answers_read_back(box):
     assert (paid.amount, paid.payee_account, paid.payee_bin) == (7_000, ward.number,
                                                                  ward.bank_bin)
     assert paid.payment.payer == account.id and paid.step.at == MONDAY_8AM
+    # The fee code shown to them and the payment written on it, from the fee_codes table.
+    code = act.fee_code(dossier.code)
+    assert code.payload == fees.fee_payload(box, dossier) and code.amount == 7_000
+    assert code.payment_reference == paid.payment.reference
+    assert act.fee_codes == act.fee_codes_paid == (code,)
     [rating] = act.feedback
     assert (rating.kind, rating.rating, rating.dossier_code) == ("danh-gia", 5, dossier.code)
     assert act.answer("q1") == "C"
@@ -73,6 +78,7 @@ def test_another_persons_actions_never_appear(box):
     act = activity_of(box, "an")
     assert [d.code for d in act.dossiers] == [mine.code]
     assert {p.dossier_code for p in act.payments} == {mine.code}
+    assert [f.dossier_code for f in act.fee_codes] == [mine.code]
     assert {f.dossier_code for f in act.feedback} == {mine.code}
     assert {s.subject for s in act.steps} >= {mine.code}
     assert theirs.code not in {s.subject for s in act.steps}
@@ -89,5 +95,8 @@ def test_another_persons_actions_never_appear(box):
 def test_someone_who_did_nothing_has_an_empty_activity(box):
     act = activity_of(box, "chua-lam-gi")
     assert (act.steps, act.dossiers, act.payments, act.answers) == ((), (), (), ())
+    assert (act.fee_codes, act.stalls, act.sales) == ((), (), ())
+    with pytest.raises(MissingEntry, match="chưa có mã QR"):
+        act.fee_code("000.00.99.H56-251110-0001")
     with pytest.raises(MissingEntry, match="q1"):
         act.answer("q1")

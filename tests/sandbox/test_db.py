@@ -99,3 +99,54 @@ def test_a_broken_key_is_one_error_whichever_driver(target):
         with pytest.raises(IntegrityError), box.transaction() as tx:
             tx.connection.execute("INSERT INTO meta (key, value) VALUES ('chain_head', 'forged')")
         assert box.verify_chain().ok
+
+
+def test_an_old_store_opens_and_gets_the_new_tables(target, monkeypatch):
+    """A version-1 store (no fee_codes, stalls, sales_book; the stall and the book only as
+    trader.* events) gets the tables, its stall and book copied over, once."""
+    from kynangso.domain.trader import shop_qr
+    from kynangso.sandbox import schema
+    from kynangso.sandbox.fees import FeeDesk
+    from kynangso.sandbox.stalls import StallDesk
+
+    monkeypatch.setenv("KYNANGSO_HASH_ITERATIONS", "1000")
+    with Sandbox.open(target, actor="chi-lan", role="resident", start=START,
+                      clock_running=False) as box:
+        account = box.wallets.open_account("ngan-hang", "Nguyễn Thị Lan", balance=0,
+                                           pin="135790")
+        payload = shop_qr("Tạp hoá Lan", account.number)
+        # What the version-1 trader screen logged, and nothing else.
+        box.record("trader.stall_created", account.id, account=account.id,
+                   name="Tạp hoá Lan", payload=payload)
+        box.as_actor("an", "resident").record(  # not an's account: never a stall of an's
+            "trader.stall_created", account.id, account=account.id, name="Quán lạ",
+            payload=payload)
+        box.record("trader.sales_book", account.id, day="2025-11-10",
+                   sales=[["08:05", 20_000], ["08:10", 7_000]])
+        box.record("trader.sales_book", account.id, day="2025-11-10", sales=[["08:05", 20_000]])
+        code = box.dossiers.create("tam-tru", APPLICANT, channel="cong-dvc").code
+        box.dossiers.submit(code)
+        with box.transaction() as tx:
+            for table in ("fee_codes", "stalls", "sales_book"):
+                tx.connection.execute(f"DROP TABLE {table}")
+            tx.connection.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+    for _ in range(2):  # the second opening finds nothing left to copy
+        with Sandbox.open(target, actor="chi-lan", role="resident") as box:
+            with box.reading() as conn:
+                version = conn.execute("SELECT value FROM meta"
+                                       " WHERE key = 'schema_version'").scalar()
+            assert version == str(schema.SCHEMA_VERSION) == "2"
+            [stall] = StallDesk(box).stalls()
+            assert (stall.account, stall.name, stall.owner, stall.payload) == (
+                account.id, "Tạp hoá Lan", "chi-lan", payload)
+            assert [(s.line, s.time, s.amount) for s in StallDesk(box).sales()] == [
+                (1, "08:05", 20_000)]
+            assert box.verify_chain().ok
+
+    with Sandbox.open(target, actor="chi-lan", role="resident") as box:
+        fee = FeeDesk(box).code_for(code)
+        payer = box.wallets.open_account("zalopay", "Nguyễn Thị Lan", balance=50_000,
+                                         pin="246802")
+        receipt = box.wallets.pay(payer.id, fee.payload, pin="246802", idempotency_key="k")
+        assert FeeDesk(box).get(code).payment_reference == receipt.reference

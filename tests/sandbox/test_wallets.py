@@ -280,13 +280,13 @@ def test_five_wrong_pins_lock_until_a_trainer_unlocks(world, shop):
     for _ in range(4):
         refused(volunteer, payer, payload, field="ma_pin", match="Còn", pin="999999",
                 amount=1_000)
-    locked = ("Tài khoản đã bị khoá sau 5 lần nhập sai mã PIN. Hãy nhờ giảng viên mở khoá.")
-    error = refused(volunteer, payer, payload, field="ma_pin", match="khoá", pin="999999",
+    locked = ("Tài khoản đã bị khóa sau 5 lần nhập sai mã PIN. Hãy nhờ giảng viên mở khóa.")
+    error = refused(volunteer, payer, payload, field="ma_pin", match="khóa", pin="999999",
                     amount=1_000)
     assert error.message == locked
     assert volunteer.wallets.account(payer.id).locked
     # Even the right PIN is refused now.
-    assert refused(volunteer, payer, payload, field="ma_pin", match="khoá",
+    assert refused(volunteer, payer, payload, field="ma_pin", match="khóa",
                    amount=1_000).message == locked
     for not_trainer in (volunteer, official):
         with pytest.raises(InvalidInput, match="giảng viên"):

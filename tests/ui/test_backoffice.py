@@ -14,6 +14,8 @@ from kynangso.i18n import set_language
 from kynangso.sandbox.store import Sandbox
 from kynangso.ui.backoffice import BackofficeScreen
 
+from helpers import plain
+
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 APPLICANT = {"ho_ten": "Nguyễn Thị Lan", "cccd": "038190999001"}
 # thuong-tru: 7 working days, so a dossier received Monday 10/11/2025 is due 19/11/2025.
@@ -50,10 +52,6 @@ def row_class(html, code):
     match = re.search(rf'<tr(?: class="([\w-]+)")?><td>{re.escape(code)}</td>', html)
     assert match, f"{code} not in table"
     return match.group(1) or ""
-
-
-def text(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # --- who may use it ---------------------------------------------------------------------
@@ -182,7 +180,7 @@ def test_opening_shows_applicant_documents_fee_history_and_is_logged(world):
     box, volunteer, _ = world
     code = submit(volunteer, documents=["to-khai-ct01"])
     screen = opened(box, code)
-    detail = text(screen.detail_html.value)
+    detail = plain(screen.detail_html.value)
     assert "Họ và tên Nguyễn Thị Lan" in detail
     assert "Địa chỉ nơi ở hiện tại Tổ 3, phường Trúc Lâm" in detail
     assert "Thiếu 1 giấy tờ bắt buộc: Giấy tờ chứng minh chỗ ở hợp pháp" in detail
@@ -200,7 +198,7 @@ def test_complete_documents_and_paid_fee_are_shown(world):
     box, volunteer, _ = world
     code = submit(volunteer)
     box.dossiers.mark_fee_paid(code, "TT-0001", 10_000)
-    detail = text(opened(box, code).detail_html.value)
+    detail = plain(opened(box, code).detail_html.value)
     assert "Đủ giấy tờ bắt buộc" in detail
     assert "10.000 ₫ — ĐÃ NỘP" in detail
 
@@ -210,7 +208,7 @@ def test_unverified_fee_is_shown_as_unverified(world):
     procedure = volunteer.dossiers.catalogue["gia-han-bhyt"]
     dossier = volunteer.dossiers.create("gia-han-bhyt", APPLICANT, channel=procedure.channels[0])
     volunteer.dossiers.submit(dossier.code)
-    assert "chưa kiểm chứng, không thu" in text(opened(box, dossier.code).detail_html.value)
+    assert "chưa kiểm chứng, không thu" in plain(opened(box, dossier.code).detail_html.value)
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -225,7 +223,7 @@ def test_receive_computes_and_shows_the_due_date(world):
     assert "7 ngày làm việc" in screen.message_text
     assert box.dossiers.get(code).due_date == date(2025, 11, 19)
     assert code in screen.dossier_table.value and code not in screen.waiting_table.value
-    assert "Ngày hẹn trả kết quả: 19/11/2025" in text(screen.detail_html.value)
+    assert "Ngày hẹn trả kết quả: 19/11/2025" in plain(screen.detail_html.value)
 
 
 def test_full_flow_writes_the_desk_events(world):
@@ -273,8 +271,8 @@ def test_supplement_needs_a_reason(world):
     assert box.dossiers.get(code).state is State.SUPPLEMENT_REQUESTED
     assert "Đã gửi yêu cầu bổ sung" in screen.message_text
     assert screen.reason.value == ""
-    assert "Đang chờ người nộp bổ sung: Thiếu giấy tờ" in text(screen.detail_html.value)
-    assert "đang chờ người nộp" in text(screen.detail_html.value)
+    assert "Đang chờ người nộp bổ sung: Thiếu giấy tờ" in plain(screen.detail_html.value)
+    assert "đang chờ người nộp" in plain(screen.detail_html.value)
 
 
 def test_reject_needs_a_reason(world):
@@ -287,7 +285,7 @@ def test_reject_needs_a_reason(world):
     screen.reason.value = "Không thuộc thẩm quyền của phường"
     screen.reject_button.click()
     assert box.dossiers.get(code).state is State.REJECTED
-    assert "Không thuộc thẩm quyền của phường" in text(screen.detail_html.value)
+    assert "Không thuộc thẩm quyền của phường" in plain(screen.detail_html.value)
     assert row_class(screen.dossier_table.value, code) == ""
 
 
@@ -340,7 +338,7 @@ def test_apology_slip_checks_date_and_reason(world):
     screen.apology_button.click()
     assert "hẹn trả kết quả vào 24/11/2025" in screen.message_text
     assert box.dossiers.get(code).due_date == date(2025, 11, 24)
-    detail = text(screen.detail_html.value)
+    detail = plain(screen.detail_html.value)
     assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in detail
     assert "Ngày hẹn trả kết quả ban đầu: 19/11/2025" in detail
     assert "24/11/2025" in screen.dossier_table.value
@@ -366,7 +364,7 @@ def test_action_after_someone_else_moved_it_shows_the_new_state(world):
     box.as_actor("cb-khac", "official").dossiers.receive(code)
     screen.receive_button.click()
     assert "«Đã tiếp nhận», không thể chuyển sang «Đã tiếp nhận»" in screen.message_text
-    assert "Đã tiếp nhận" in text(screen.detail_html.value)
+    assert "Đã tiếp nhận" in plain(screen.detail_html.value)
 
 
 # --- KPI -----------------------------------------------------------------------------------
@@ -389,7 +387,7 @@ def test_kpi_panel_counts_early_on_time_late_and_pending(world):
 
     screen = BackofficeScreen(box)
     screen.kpi_button.click()
-    kpi = text(screen.kpi_html.value)
+    kpi = plain(screen.kpi_html.value)
     # `pending` is past its due date 19/11 on the clock's day: late, in the denominator;
     # `fresh` is not due yet: reported on its own, outside the denominator.
     assert ("Trước hạn 1 25,0% (1/4) Đúng hạn 1 25,0% (1/4) "
@@ -414,12 +412,12 @@ def test_kpi_follows_actions_while_open(world):
     code = submit(volunteer)
     screen = opened(box, code)
     screen.kpi_button.click()
-    assert "Đã tiếp nhận 0 hồ sơ; chưa hồ sơ nào có kết quả" in text(screen.kpi_html.value)
+    assert "Đã tiếp nhận 0 hồ sơ; chưa hồ sơ nào có kết quả" in plain(screen.kpi_html.value)
     screen.receive_button.click()
-    assert "Đã tiếp nhận 1 hồ sơ" in text(screen.kpi_html.value)
+    assert "Đã tiếp nhận 1 hồ sơ" in plain(screen.kpi_html.value)
     screen.processing_button.click()
     screen.resolve_button.click()
-    assert "100,0% (1/1) trước hạn" in text(screen.kpi_html.value)
+    assert "100,0% (1/1) trước hạn" in plain(screen.kpi_html.value)
 
 
 def test_pandas_is_imported_only_when_the_kpi_panel_opens(tmp_path):
@@ -456,7 +454,7 @@ def test_a_new_screen_over_the_same_store_shows_the_work_done(world, tmp_path):
         assert "19/11/2025" in reloaded.dossier_table.value
         reloaded.picker.value = code
         reloaded.open_button.click()
-        assert "Đã tiếp nhận 10/11/2025 08:00 cb-binh" in text(reloaded.detail_html.value)
+        assert "Đã tiếp nhận 10/11/2025 08:00 cb-binh" in plain(reloaded.detail_html.value)
     finally:
         again.close()
 
@@ -479,7 +477,7 @@ def test_form_reads_with_the_portal_labels_and_file_names(world):
         "chung-thuc-ban-sao", APPLICANT, channel="cong-dvc", documents=["ban-chinh"],
         form={"so_trang": 3, "tep_dinh_kem": {"ban-chinh": {"ten_tep": "bang-tot-nghiep.png"}}})
     volunteer.dossiers.submit(dossier.code)
-    detail = text(opened(box, dossier.code).detail_html.value)
+    detail = plain(opened(box, dossier.code).detail_html.value)
     assert "Số trang của bản chính 3" in detail
     assert "Tệp đính kèm bang-tot-nghiep.png" in detail and "so_trang" not in detail
 
@@ -490,7 +488,7 @@ def test_the_form_reads_as_the_resident_chose_it_not_as_stored_codes(world):
         "thuong-tru", APPLICANT, channel="cong-dvc", documents=RESIDENCE_DOCS,
         form={"dia_chi": "Tổ 3, phường Trúc Lâm", "nhan_ket_qua": "truc-tiep"})
     volunteer.dossiers.submit(dossier.code)
-    detail = text(opened(box, dossier.code).detail_html.value)
+    detail = plain(opened(box, dossier.code).detail_html.value)
     assert "Hình thức nhận kết quả Nhận trực tiếp" in detail
     assert "truc-tiep" not in detail
 
@@ -510,7 +508,7 @@ def test_apology_slip_dossier_resolved_after_the_original_date_is_late(world):
     assert row_class(screen.dossier_table.value, code) == "kns-late"
     assert "Giải quyết quá hạn (đã hẹn lại bằng phiếu xin lỗi)" in screen.dossier_table.value
     screen.kpi_button.click()
-    kpi = text(screen.kpi_html.value)
+    kpi = plain(screen.kpi_html.value)
     assert "100,0% (1/1) trước hạn" not in kpi
     assert "Trước hạn 0 0,0% (0/1)" in kpi and "Quá hạn 1 100,0% (1/1)" in kpi
 
@@ -526,7 +524,7 @@ def test_apology_slip_dossier_pending_after_the_original_date_is_overdue(world):
     assert row_class(screen.dossier_table.value, code) == "kns-late"
     assert [d.code for d in box.dossiers.overdue()] == [code]
     screen.kpi_button.click()
-    assert "Quá hạn 1 100,0% (1/1); trong đó 1 chưa giải quyết" in text(screen.kpi_html.value)
+    assert "Quá hạn 1 100,0% (1/1); trong đó 1 chưa giải quyết" in plain(screen.kpi_html.value)
 
 
 # --- what the due date rests on (receipt rule, unverified days off) --------------------------
@@ -541,7 +539,7 @@ def test_due_date_always_shows_the_receipt_rule_to_the_official(world):
     screen = opened(box, code)
     screen.receive_button.click()
     assert RECEIPT_RULE in screen.message_text
-    detail = text(screen.detail_html.value)
+    detail = plain(screen.detail_html.value)
     assert "Ngày hẹn trả kết quả: 19/11/2025" in detail and RECEIPT_RULE in detail
     assert "ngày nghỉ chưa kiểm chứng" not in detail
 
@@ -555,6 +553,6 @@ def test_due_date_names_the_unverified_day_off_it_counts(world):
     note = "Hạn này tính cả ngày nghỉ chưa kiểm chứng: 24/11/2026 – Ngày Văn hóa Việt Nam"
     assert box.dossiers.get(code).due_date == date(2026, 12, 3)  # from Monday 23/11
     assert note in screen.message_text
-    detail = text(screen.detail_html.value)
+    detail = plain(screen.detail_html.value)
     assert "Ngày hẹn trả kết quả: 03/12/2026" in detail
     assert note in detail and RECEIPT_RULE in detail

@@ -8,7 +8,6 @@ import io
 import re
 from datetime import date, datetime
 
-import ipywidgets as W
 import pytest
 from PIL import Image
 
@@ -20,8 +19,11 @@ from kynangso.domain.dossier import State
 from kynangso.domain.identity import field_label
 from kynangso.domain.vietqr import decode
 from kynangso.i18n import set_language
+from kynangso.sandbox.fees import FeeDesk
 from kynangso.sandbox.store import Sandbox
 from kynangso.ui.portal import COLLECTION_OWNER, PortalScreen, portal_app
+
+from helpers import buttons, page_html, text
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 PERSON = "tnv-an"
@@ -64,34 +66,6 @@ def screen(box):
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def text(widget: W.Widget) -> str:
-    """Every HTML widget's text under ``widget``, tags stripped."""
-    parts: list[str] = []
-
-    def walk(w: W.Widget) -> None:
-        if isinstance(w, W.HTML):
-            parts.append(w.value)
-        for child in getattr(w, "children", ()):
-            walk(child)
-
-    walk(widget)
-    shown = re.sub(r"<style>.*?</style>", " ", " ".join(parts), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", shown)).split())
-
-
-def page_html(screen: PortalScreen) -> str:
-    parts: list[str] = []
-
-    def walk(w: W.Widget) -> None:
-        if isinstance(w, W.HTML):
-            parts.append(w.value)
-        for child in getattr(w, "children", ()):
-            walk(child)
-
-    walk(screen.body)
-    return "".join(parts)
 
 
 def open_form(screen: PortalScreen, code: str) -> None:
@@ -350,17 +324,10 @@ def test_pdf_upload_and_sample_scan_are_attached_and_logged(screen, box):
 def test_removing_a_document_makes_it_missing_again(screen):
     to_documents(screen, "chung-thuc-ban-sao", COPY)
     screen.sample_buttons["ban-chinh"].click()
-    remove = next(b for b in _buttons(screen.body) if b.description == "Gỡ tệp")
+    remove = next(b for b in buttons(screen.body) if b.description == "Gỡ tệp")
     remove.click()
     assert screen.draft.attachments == {}
     assert "Còn thiếu giấy tờ bắt buộc" in text(screen.body)
-
-
-def _buttons(widget: W.Widget) -> list[W.Button]:
-    found = [widget] if isinstance(widget, W.Button) else []
-    for child in getattr(widget, "children", ()):
-        found += _buttons(child)
-    return found
 
 
 # --- 4. confirm and submit --------------------------------------------------------------------
@@ -409,7 +376,7 @@ def test_submit_creates_and_submits_the_dossier_once(screen, box):
 
 
 def shown_payload(screen: PortalScreen) -> str:
-    found = re.search(r'class="kns-payload"[^>]*>([^<]+)<', page_html(screen))
+    found = re.search(r'class="kns-payload"[^>]*>([^<]+)<', page_html(screen.body))
     assert found, "no payload shown"
     return html.unescape(found.group(1))
 
@@ -425,22 +392,29 @@ def test_fee_qr_names_the_training_bank_the_fee_and_the_dossier(screen, box):
     account = box.wallets.accounts(owner=COLLECTION_OWNER)
     assert [a.holder_name for a in account] == ["Phường Trúc Lâm - thu phí (tập dượt)"]
     assert result.qr.account == account[0].number
-    page = page_html(screen)
+    page = page_html(screen.body)
     assert 'src="data:image/png;base64,' in page
     assert f'href="wallet.ipynb?nguoi={PERSON}&amp;ma={code}"' in page
     assert "Mở ví để thanh toán" in page
     shown = box.events(action="portal.fee_qr_shown")[-1]
     assert shown.subject == code and shown.payload["payload"] == payload
+    # The code is the sandbox's row, issued once: showing it again shows the same row.
+    fee = FeeDesk(box).get(code)
+    assert (fee.payload, fee.amount, fee.account) == (payload, 10_000, account[0].number)
+    screen.open_dossier(code)
+    assert shown_payload(screen) == payload
+    assert len(box.events(action="fee.code_issued")) == 1
 
 
 def test_paying_in_the_wallet_credits_the_ward_and_shows_paid(screen, box):
     code = submit(screen, "chung-thuc-ban-sao", COPY)
     payload = shown_payload(screen)
     wallet = box.wallets.open_account("zalopay", "Nguyễn Thị Lan", balance=50_000, pin="246802")
-    box.wallets.pay(wallet.id, payload, pin="246802", idempotency_key="k1")
+    receipt = box.wallets.pay(wallet.id, payload, pin="246802", idempotency_key="k1")
+    assert FeeDesk(box).get(code).payment_reference == receipt.reference
     screen.open_dossier(code)
     assert "Đã nộp lệ phí 10.000 ₫." in text(screen.body)
-    assert 'class="kns-qr"' not in page_html(screen)
+    assert 'class="kns-qr"' not in page_html(screen.body)
     ward = box.wallets.accounts(owner=COLLECTION_OWNER)[0]
     assert box.wallets.account(ward.id).balance == 10_000
 
@@ -457,14 +431,14 @@ def test_free_procedure_shows_no_qr(screen):
     submit(screen, "khai-sinh", {"ho_ten_tre": "Nguyễn Thị Mai", "ngay_sinh_tre": "01/11/2025",
                                  "noi_sinh": "Trạm y tế phường", "nhan_ket_qua": "truc-tuyen"})
     assert "Hồ sơ này được miễn lệ phí." in text(screen.body)
-    assert 'class="kns-qr"' not in page_html(screen)
+    assert 'class="kns-qr"' not in page_html(screen.body)
 
 
 def test_unverified_fee_is_not_charged(screen, box):
     submit(screen, "dang-ky-thue-hkd", {"ten_ho_kinh_doanh": "Tạp hoá Lan",
                                         "nhan_ket_qua": "truc-tuyen"})
     assert "Lệ phí: chưa kiểm chứng" in text(screen.body)
-    assert 'class="kns-qr"' not in page_html(screen)
+    assert 'class="kns-qr"' not in page_html(screen.body)
     assert box.wallets.accounts(owner=COLLECTION_OWNER) == []
 
 
@@ -558,7 +532,7 @@ def test_rejected_dossier_shows_the_reason_and_no_qr(screen, official):
     official.dossiers.move(code, "rejected", note="Không phải bản chính")
     screen.open_dossier(code)
     assert "Lý do từ chối: Không phải bản chính" in text(screen.body)
-    assert 'class="kns-qr"' not in page_html(screen)
+    assert 'class="kns-qr"' not in page_html(screen.body)
 
 
 def test_a_new_screen_over_the_same_store_shows_my_dossiers(screen, box, tmp_path):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-import ipywidgets as W
 import pytest
 
 from kynangso.domain import vneid as rules
@@ -15,6 +14,8 @@ from kynangso.i18n import set_language
 from kynangso.sandbox.store import Sandbox
 from kynangso.sandbox.vneid import SEED_ENV
 from kynangso.ui.vneid import VneidScreen
+
+from helpers import click, text
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 AN, BINH = make_personas(2)
@@ -37,47 +38,30 @@ def box(tmp_path):
     store.close()
 
 
-def widgets(root: W.Widget):
-    yield root
-    for child in getattr(root, "children", ()):
-        yield from widgets(child)
-
-
-def click(screen: VneidScreen, label: str) -> None:
-    buttons = [w for w in widgets(screen.body) if isinstance(w, W.Button)
-               and (w.description == label or w.description.startswith(label + " ("))]
-    assert buttons, f"no button {label!r}"
-    buttons[0].click()
-
-
-def texts(screen: VneidScreen) -> str:
-    return " ".join(w.value for w in widgets(screen.body) if isinstance(w, W.HTML))
-
-
 def sms_code(screen: VneidScreen) -> str:
     return re.search(r"\b(\d{6})\b", screen.sms.value).group(1)
 
 
 def activate(screen: VneidScreen, person=AN) -> None:
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = person.cccd, person.phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     screen.otp.value = sms_code(screen)
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     screen.password.value = screen.password_again.value = PASSWORD
     screen.passcode.value = screen.passcode_again.value = PASSCODE
-    click(screen, "Hoàn tất kích hoạt")
+    click(screen.body, "Hoàn tất kích hoạt")
 
 
 def log_in(screen: VneidScreen, password: str = PASSWORD) -> None:
     screen.login_password.value = password
-    click(screen, "Đăng nhập")
+    click(screen.body, "Đăng nhập")
 
 
 def open_services(screen: VneidScreen) -> None:
-    click(screen, "Dịch vụ công")
+    click(screen.body, "Dịch vụ công")
     screen.gate.value = PASSCODE
-    click(screen, "Mở")
+    click(screen.body, "Mở")
 
 
 # --- happy path -----------------------------------------------------------------------------
@@ -92,16 +76,16 @@ def test_screen_opens_on_the_login_with_the_practice_banner(box):
 
 def test_persona_picker_fills_number_and_phone(box):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.persona_pick.value = "NV-002"
     assert (screen.act_cccd.value, screen.act_phone.value) == (BINH.cccd, BINH.phone)
 
 
 def test_code_arrives_as_a_message_on_the_phone_screen(box):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     code = rules.otp_code("lop-ui", 1)
     assert (f"Tin nhắn:</b> Mã kích hoạt VNeID của bạn là {code}. Không cung cấp mã này "
             "cho bất kỳ ai.") in screen.sms.value
@@ -115,7 +99,7 @@ def test_activation_then_login_shows_the_level_one_badge(box):
     assert screen.view == "login" and screen.login_cccd.value == AN.cccd
     log_in(screen)
     assert screen.view == "home" and "Xin chào" in screen.message_text
-    assert "Định danh mức 1" in texts(screen) and AN.full_name in texts(screen)
+    assert "Định danh mức 1" in text(screen.body) and AN.full_name in text(screen.body)
     assert [e.action for e in box.events(prefix="vneid.")][-2:] == ["vneid.activated",
                                                                    "vneid.login"]
 
@@ -125,7 +109,7 @@ def test_level_one_is_refused_the_judicial_record(box):
     activate(screen)
     log_in(screen)
     open_services(screen)
-    click(screen, "Cấp Phiếu lý lịch tư pháp")
+    click(screen.body, "Cấp Phiếu lý lịch tư pháp")
     assert "yêu cầu tài khoản định danh điện tử mức 2" in screen.message_text
     assert box.events(action="vneid.procedure_refused")[-1].payload["reason"] == "level"
 
@@ -134,8 +118,8 @@ def test_level_one_wallet_explains_level_two(box):
     screen = VneidScreen(box)
     activate(screen)
     log_in(screen)
-    click(screen, "Ví giấy tờ")
-    assert "dùng cho tài khoản định danh điện tử mức 2" in texts(screen)
+    click(screen.body, "Ví giấy tờ")
+    assert "dùng cho tài khoản định danh điện tử mức 2" in text(screen.body)
 
 
 def test_trainer_records_level_two_and_the_resident_submits(box):
@@ -143,20 +127,20 @@ def test_trainer_records_level_two_and_the_resident_submits(box):
     activate(screen)
     trainer = VneidScreen(box.as_actor("gv", "trainer"))
     trainer.police_cccd.value = AN.cccd
-    click(trainer, "Ghi nhận định danh mức 2")
+    click(trainer.body, "Ghi nhận định danh mức 2")
     assert "Đã ghi nhận định danh mức 2" in trainer.message_text
     log_in(screen)
-    assert "Định danh mức 2" in texts(screen)
+    assert "Định danh mức 2" in text(screen.body)
     open_services(screen)
-    click(screen, "Cấp Phiếu lý lịch tư pháp")
+    click(screen.body, "Cấp Phiếu lý lịch tư pháp")
     assert screen.contact.value == AN.phone
-    click(screen, "Nộp hồ sơ")
+    click(screen.body, "Nộp hồ sơ")
     assert "Mã hồ sơ: 000.00.99.H56-251110-0001" in screen.message_text
-    assert "000.00.99.H56-251110-0001" in texts(screen)  # listed under "Hồ sơ của tôi"
+    assert "000.00.99.H56-251110-0001" in text(screen.body)  # listed under "Hồ sơ của tôi"
     assert box.dossiers.get("000.00.99.H56-251110-0001").channel == "vneid"
-    click(screen, "Thông báo")
-    assert "Cấp Phiếu lý lịch tư pháp: Đã nộp" in texts(screen)
-    assert "Cảnh báo lừa đảo" in texts(screen)
+    click(screen.body, "Thông báo")
+    assert "Cấp Phiếu lý lịch tư pháp: Đã nộp" in text(screen.body)
+    assert "Cảnh báo lừa đảo" in text(screen.body)
 
 
 def test_level_two_wallet_shows_synthetic_cards_after_the_passcode(box):
@@ -164,10 +148,10 @@ def test_level_two_wallet_shows_synthetic_cards_after_the_passcode(box):
     screen = VneidScreen(box)
     activate(screen)
     log_in(screen)
-    click(screen, "Ví giấy tờ")
+    click(screen.body, "Ví giấy tờ")
     screen.gate.value = PASSCODE
-    click(screen, "Mở")
-    shown = texts(screen)
+    click(screen.body, "Mở")
+    shown = text(screen.body)
     assert "Thẻ bảo hiểm y tế" in shown and "Dữ liệu giả lập" in shown
     assert shown.count("Dữ liệu giả lập") == len(box.vneid.wallet(AN.cccd))
 
@@ -184,44 +168,44 @@ def test_level_two_wallet_shows_synthetic_cards_after_the_passcode(box):
 ])
 def test_bad_number_or_phone_shows_a_message_naming_the_field(box, cccd, phone, words):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = cccd, phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     assert words in screen.message_text and screen.view == "activate"
 
 
 def test_a_non_persona_number_gets_the_never_a_real_number_warning(box):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = "001089000123", "0912345678"
-    click(screen, "Gửi yêu cầu")
-    assert "không nhập số CCCD thật" in texts(screen)
+    click(screen.body, "Gửi yêu cầu")
+    assert "không nhập số CCCD thật" in text(screen.body)
 
 
 def test_wrong_code_says_tries_left_and_a_new_one_can_be_sent(box):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     right = sms_code(screen)
     screen.otp.value = "000000" if right != "000000" else "111111"
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     assert "Mã OTP không đúng" in screen.message_text and "còn 4 lần" in screen.message_text
-    click(screen, "Gửi lại mã")
+    click(screen.body, "Gửi lại mã")
     assert sms_code(screen) != right
     screen.otp.value = sms_code(screen)
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     assert screen.view == "activate_secrets"
 
 
 def test_expired_code_says_to_ask_for_a_new_one(box):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     box.as_actor("gv", "trainer").advance_clock(minutes=5)
     screen.otp.value = sms_code(screen)
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     assert "hết hạn" in screen.message_text and "Gửi lại mã" in screen.message_text
 
 
@@ -233,15 +217,15 @@ def test_expired_code_says_to_ask_for_a_new_one(box):
 ])
 def test_bad_password_or_passcode_names_the_field(box, field, value, words):
     screen = VneidScreen(box)
-    click(screen, "Kích hoạt tài khoản định danh điện tử")
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
     screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
-    click(screen, "Gửi yêu cầu")
+    click(screen.body, "Gửi yêu cầu")
     screen.otp.value = sms_code(screen)
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     screen.password.value = screen.password_again.value = PASSWORD
     screen.passcode.value = screen.passcode_again.value = PASSCODE
     getattr(screen, field).value = value
-    click(screen, "Hoàn tất kích hoạt")
+    click(screen.body, "Hoàn tất kích hoạt")
     assert words in screen.message_text and screen.view == "activate_secrets"
     assert screen.password.value == ""  # secrets are cleared after each try
 
@@ -270,13 +254,13 @@ def test_wrong_passcode_says_tries_left_and_the_lock_signs_out(box):
     screen = VneidScreen(box)
     activate(screen)
     log_in(screen)
-    click(screen, "Dịch vụ công")
+    click(screen.body, "Dịch vụ công")
     screen.gate.value = "135790"
-    click(screen, "Mở")
+    click(screen.body, "Mở")
     assert "Passcode không đúng. Bạn còn 4 lần thử" in screen.message_text
     for _attempt in range(4):
         screen.gate.value = "135790"
-        click(screen, "Mở")
+        click(screen.body, "Mở")
     assert screen.view == "login" and "tạm khóa" in screen.message_text
 
 
@@ -288,10 +272,10 @@ def test_a_new_phone_needs_the_code_from_the_old_one(box):
     assert screen.view == "new_device"
     assert "Thông báo ứng dụng VNeID trên điện thoại cũ" in screen.sms.value
     screen.device_code.value = "12"
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     assert "Mã OTP gồm đúng 6 chữ số" in screen.message_text
     screen.device_code.value = sms_code(screen)
-    click(screen, "Xác nhận")
+    click(screen.body, "Xác nhận")
     assert screen.view == "home"
     assert box.vneid.account(AN.cccd).device == "dien-thoai-b"
 
@@ -302,9 +286,9 @@ def test_contact_phone_is_checked_before_submitting(box):
     activate(screen)
     log_in(screen)
     open_services(screen)
-    click(screen, "Đăng ký tạm trú")
+    click(screen.body, "Đăng ký tạm trú")
     screen.contact.value = "12345"
-    click(screen, "Nộp hồ sơ")
+    click(screen.body, "Nộp hồ sơ")
     assert "Số điện thoại" in screen.message_text and box.dossiers.list() == []
 
 
@@ -317,14 +301,14 @@ def test_a_reload_brings_back_the_account_and_the_dossier(box):
     activate(first)
     log_in(first)
     open_services(first)
-    click(first, "Đăng ký tạm trú")
-    click(first, "Nộp hồ sơ")
+    click(first.body, "Đăng ký tạm trú")
+    click(first.body, "Nộp hồ sơ")
     reloaded = VneidScreen(box)  # a new page over the same store
     assert reloaded.login_cccd.value == AN.cccd
-    assert f"Tài khoản đã kích hoạt: {AN.full_name}" in texts(reloaded)
+    assert f"Tài khoản đã kích hoạt: {AN.full_name}" in text(reloaded.body)
     log_in(reloaded)
     open_services(reloaded)
-    assert "000.00.99.H56-251110-0001" in texts(reloaded)
+    assert "000.00.99.H56-251110-0001" in text(reloaded.body)
 
 
 def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(box, monkeypatch):
@@ -347,13 +331,13 @@ def test_switching_language_redraws_the_current_view(box):
     log_in(screen)
     screen.language.value = "en"
     screen.language.value = "vi"
-    assert screen.view == "home" and "Định danh mức 1" in texts(screen)
+    assert screen.view == "home" and "Định danh mức 1" in text(screen.body)
 
 
 def test_logout_returns_to_the_login(box):
     screen = VneidScreen(box)
     activate(screen)
     log_in(screen)
-    click(screen, "Đăng xuất")
+    click(screen.body, "Đăng xuất")
     assert screen.view == "login" and screen.cccd is None
     assert box.events()[-1].action == "vneid.logout"

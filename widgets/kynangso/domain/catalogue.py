@@ -27,9 +27,10 @@ Time rule kinds are described in :class:`TimeRule`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time
 from numbers import Integral
 from pathlib import Path
@@ -234,8 +235,9 @@ class Procedure:
     authority: str = ""
     authority_source: str = ""
     # Names of every reduced-fee group in the catalogue, to check ``group=``.
-    groups: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False,
-                                      repr=False)
+    # dataclasses.field by its full name: this class has a ``field`` (lĩnh vực) of its own.
+    groups: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False,
+                                                  hash=False, repr=False)
     # The procedure's own boxes of the portal form (domain/forms.py adds the rest).
     form: tuple[FormField, ...] = ()
 
@@ -577,7 +579,8 @@ def _fee(raw: dict, *, file: str, entry: str, groups: Mapping[str, str]) -> FeeR
         raise invalid(file, entry, "fee.exempt_groups", exempt,
                       _("cần danh sách mã nhóm có trong bảng 'groups': {allowed}").format(
                           allowed=", ".join(groups) or "—"))
-    common = {"kind": kind, "source": source, "verified": verified, "note": note,
+    common: dict[str, Any] = {"kind": kind, "source": source, "verified": verified,
+                              "note": note,
               "exempt_groups": tuple(exempt),
               "checked": checked_field(raw, "checked", file, entry, prefix="fee.")}
 
@@ -647,7 +650,8 @@ def _time(raw: dict, *, file: str, entry: str) -> TimeRule:
     if kind not in TIME_KINDS:
         raise invalid(file, entry, "time.kind", kind,
                       _("chỉ được dùng {allowed}").format(allowed=", ".join(TIME_KINDS)))
-    common = {"kind": kind, "source": _text(raw, "source", file=file, entry=entry),
+    common: dict[str, Any] = {"kind": kind,
+                              "source": _text(raw, "source", file=file, entry=entry),
               "verified": _flag(raw, "verified", file=file, entry=entry),
               "note": _text(raw, "note", file=file, entry=entry, optional=True),
               "checked": checked_field(raw, "checked", file, entry, prefix="time.")}

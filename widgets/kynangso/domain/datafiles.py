@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,39 @@ def checked_field(mapping: Any, key: str, file: str, entry: str, *, prefix: str 
         raise invalid(file, entry, name, value.isoformat(),
                       _("ngày kiểm tra không thể ở tương lai"))
     return value
+
+
+def wording(raw: Any, *, file: str, entry: str, field: str) -> tuple[str, str]:
+    """A text a trainee reads, written ``{vi: ..., en: ...}``: (Vietnamese, English), both
+    non-blank and stripped. Shown with :func:`kynangso.i18n.in_language`."""
+    if raw is None:
+        raise invalid(file, entry, field, None,
+                      _("thiếu nhãn: cần vi (tiếng Việt) và en (tiếng Anh)"))
+    if not isinstance(raw, dict):
+        raise invalid(file, entry, field, raw,
+                      _("cần vi (tiếng Việt) và en (tiếng Anh)"))
+    texts = []
+    for language in ("vi", "en"):
+        value = raw.get(language)
+        if not isinstance(value, str) or not value.strip():
+            raise invalid(file, entry, f"{field}.{language}", value,
+                          _("cần chữ, không được để trống"))
+        texts.append(value.strip())
+    return texts[0], texts[1]
+
+
+def same_placeholders(vi: str, en: str, *, file: str, entry: str, field: str) -> None:
+    """Refuse an English template whose ``{placeholders}`` differ from the Vietnamese one."""
+    def names(text: str, language: str) -> list[str]:
+        try:
+            return sorted(f"{n}!{c}" if c else n
+                          for _lit, n, _spec, c in string.Formatter().parse(text) if n is not None)
+        except ValueError:
+            raise invalid(file, entry, f"{field}.{language}", text,
+                          _("dấu ngoặc nhọn { } không khớp nhau")) from None
+
+    want = names(vi, "vi")
+    if names(en, "en") != want:
+        raise invalid(file, entry, f"{field}.en", en, _(
+            "bản tiếng Anh phải dùng đúng các chỗ trống của bản tiếng Việt: {fields}").format(
+                fields=", ".join("{" + name + "}" for name in want) or "-"))

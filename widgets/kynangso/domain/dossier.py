@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InvalidInput, TransitionError
-from ..i18n import _, nfc
+from ..i18n import _, nfc, translate
 from .catalogue import CHANNELS, channel_name
 from .identity import N_, field_label, format_date, required
 
@@ -48,7 +48,7 @@ class State(StrEnum):
 
     @property
     def label(self) -> str:
-        return _(_STATE_LABELS[self])
+        return translate(_STATE_LABELS[self])
 
 
 _STATE_LABELS = {
@@ -233,7 +233,7 @@ class Dossier:
     apology: ApologySlip | None = None
     supplement_reason: str | None = None
     # dict fields make the dossier unhashable; compare it, do not put it in a set.
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def finished(self) -> bool:
@@ -396,7 +396,7 @@ def allowed_next(dossier: Dossier) -> tuple[State, ...]:
 
 def _parse_state(to: object) -> State:
     try:
-        return State(to)
+        return State(str(to))
     except ValueError:
         raise TransitionError(_("Không có trạng thái hồ sơ {value!r}; các trạng thái: {all}")
                               .format(value=to, all=", ".join(s.value for s in State)),
@@ -476,7 +476,9 @@ def issue_apology(dossier: Dossier, *, new_due: date, reason: str, at: datetime)
             label=field_label("ngay_hen_tra"), new=format_date(new_due),
             day=format_date(at.date())), field="ngay_hen_tra", value=new_due)
     # A second slip still names the first appointment: that is what timeliness is judged on.
-    slip = ApologySlip(dossier.code, dossier.original_due, new_due, reason, at)
+    original = dossier.original_due
+    assert original is not None  # checked above: a slip needs a due date to move
+    slip = ApologySlip(dossier.code, original, new_due, reason, at)
     return replace(dossier, due_date=new_due, apology=slip, applicant=dict(dossier.applicant),
                    form=dict(dossier.form))
 

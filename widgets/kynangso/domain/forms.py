@@ -24,9 +24,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, KnsError
-from ..i18n import DEFAULT_LANGUAGE, _, get_language
+from ..i18n import _, in_language, translate
 from .catalogue import delivery_name
-from .datafiles import invalid
+from .datafiles import invalid, wording
 from .identity import (
     FIELD_LABELS,
     N_,
@@ -53,11 +53,6 @@ ENTRY_KEYS = frozenset({"key", "label", "kind", "placeholder", "required"})
 KEY_PATTERN = r"[a-z][a-z0-9_]*"
 
 
-def in_language(vi: str, en: str) -> str:
-    """``vi`` or ``en`` by the current language; Vietnamese where no English is given."""
-    return vi if get_language() == DEFAULT_LANGUAGE or not en else en
-
-
 @dataclass(frozen=True)
 class FormField:
     """One box of a procedure's form; ``kind`` picks the check that applies."""
@@ -73,13 +68,13 @@ class FormField:
 
     @property
     def shown_label(self) -> str:
-        return in_language(self.label, self.label_en) if self.label_en else _(self.label)
+        return in_language(self.label, self.label_en) if self.label_en else translate(self.label)
 
     @property
     def shown_placeholder(self) -> str:
         if not self.placeholder or self.placeholder_en:
             return in_language(self.placeholder, self.placeholder_en)
-        return _(self.placeholder)
+        return translate(self.placeholder)
 
 
 COMMON_FIELDS = (
@@ -137,7 +132,7 @@ def _read_field(item: Any, index: int, *, file: str, entry: str) -> FormField:
     if kind not in FILE_KINDS:
         raise invalid(file, entry, f"{name}.kind", kind,
                       _("chỉ được dùng {allowed}").format(allowed=", ".join(FILE_KINDS)))
-    label, label_en = _wording(item.get("label"), file=file, entry=entry,
+    label, label_en = wording(item.get("label"), file=file, entry=entry,
                                field=f"{name}.label")
     placeholder, placeholder_en = "", ""
     if item.get("placeholder") is not None:
@@ -145,30 +140,12 @@ def _read_field(item: Any, index: int, *, file: str, entry: str) -> FormField:
         if isinstance(raw, str):  # a pattern such as dd/mm/yyyy reads the same in any language
             placeholder = raw.strip()
         else:
-            placeholder, placeholder_en = _wording(raw, file=file, entry=entry,
+            placeholder, placeholder_en = wording(raw, file=file, entry=entry,
                                                    field=f"{name}.placeholder")
     needed = item.get("required", True)
     if not isinstance(needed, bool):
         raise invalid(file, entry, f"{name}.required", needed, _("phải là true hoặc false"))
     return FormField(key, label, kind, needed, placeholder, label_en, placeholder_en)
-
-
-def _wording(raw: Any, *, file: str, entry: str, field: str) -> tuple[str, str]:
-    """A ``{vi: ..., en: ...}`` text, both non-blank."""
-    if raw is None:
-        raise invalid(file, entry, field, None,
-                      _("thiếu nhãn: cần vi (tiếng Việt) và en (tiếng Anh)"))
-    if not isinstance(raw, dict):
-        raise invalid(file, entry, field, raw,
-                      _("cần vi (tiếng Việt) và en (tiếng Anh)"))
-    texts = []
-    for language in ("vi", "en"):
-        value = raw.get(language)
-        if not isinstance(value, str) or not value.strip():
-            raise invalid(file, entry, f"{field}.{language}", value,
-                          _("cần chữ, không được để trống"))
-        texts.append(value.strip())
-    return texts[0], texts[1]
 
 
 # --- the form of a procedure ----------------------------------------------------------------

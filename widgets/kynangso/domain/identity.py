@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InvalidInput
-from ..i18n import N_, _, nfc
+from ..i18n import N_, _, nfc, translate
 from .datafiles import checked_field, invalid, load_yaml, require
 
 PROVINCES_FILE = "provinces.yaml"
@@ -62,7 +62,7 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType({
 def field_label(field: str) -> str:
     """The form label of ``field`` in the current language (the key itself if unknown)."""
     label = FIELD_LABELS.get(field)
-    return _(label) if label else field
+    return translate(label) if label else field
 
 
 def _invalid(field: str, value: object, message: str) -> InvalidInput:

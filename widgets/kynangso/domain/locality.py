@@ -180,7 +180,7 @@ def _clock(value: Any, file: str, field: str) -> time:
 
 
 def _hours(raw: dict, file: str) -> OpeningHours:
-    sessions = []
+    sessions: list[Session] = []
     for item in require(raw, "sessions", file=file, entry="opening_hours", kind=list):
         start = _clock(require(item, "start", file=file, entry="opening_hours"), file, "start")
         end = _clock(require(item, "end", file=file, entry="opening_hours"), file, "end")

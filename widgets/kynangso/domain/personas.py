@@ -26,7 +26,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MissingEntry
-from ..i18n import _
+from ..i18n import _, translate
 from .identity import (
     N_,
     Gender,
@@ -162,11 +162,11 @@ class Persona:
 
     @property
     def digital_skill_label(self) -> str:
-        return _(DIGITAL_SKILL_LABELS[self.digital_skill])
+        return translate(DIGITAL_SKILL_LABELS[self.digital_skill])
 
     @property
     def vneid_level_label(self) -> str:
-        return _(VNEID_LEVEL_LABELS[self.vneid_level])
+        return translate(VNEID_LEVEL_LABELS[self.vneid_level])
 
     def age(self, on: date = REFERENCE_DATE) -> int:
         return age_on(self.birth_date, on)

@@ -381,7 +381,7 @@ def _variants(picture: Image.Image) -> Iterator[tuple[Image.Image, zxingcpp.Bina
 
 def _find_codes(picture: Image.Image) -> list[str]:
     for variant, binarizer in _variants(picture):
-        found = zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode,
+        found = zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
                                        binarizer=binarizer, text_mode=zxingcpp.TextMode.Plain)
         texts = [code.text for code in found if code.valid]
         if texts:

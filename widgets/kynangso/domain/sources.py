@@ -98,7 +98,7 @@ def _holidays() -> Iterator[Fact]:
         yield Fact("day_swaps.yaml", swap.name, days, swap.source, swap.verified, swap.checked)
     for row in holiday_rows():
         value = row.name if row.kind == "holiday" else "ngày làm việc bù (thứ Bảy/Chủ nhật)"
-        yield Fact("holidays_vn.csv", f"{row.date:%d/%m/%Y}", value, row.source, row.verified,
+        yield Fact("holidays_vn.csv", f"{row.day:%d/%m/%Y}", value, row.source, row.verified,
                    row.checked)
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
-from ..i18n import N_, _, nfc
+from ..i18n import N_, _, nfc, translate
 from .banks import Bank, load_banks
 from .money import format_number, format_vnd
 from .vietqr import MAX_NAME, VietQR, encode
@@ -42,8 +42,8 @@ MISSING_COLUMNS = (SALE_TIME_COL, AMOUNT_COL)
 MATCH_WINDOW_MINUTES = 30  # assumption: a sale noted within half an hour of its payment
 
 SIGN_TITLE = N_("QUÉT MÃ ĐỂ THANH TOÁN")
-PRACTICE_MARK = "MÃ TẬP DƯỢT"
-PRACTICE_LINE = "Chỉ dùng để tập luyện — không thanh toán được"
+PRACTICE_MARK = N_("MÃ TẬP DƯỢT")
+PRACTICE_LINE = N_("Chỉ dùng để tập luyện — không thanh toán được")
 PAPER_MM = {"A6": (105, 148), "A5": (148, 210)}
 SIGN_DPI = 200
 RED, PALE_RED, BLUE, INK, GREY = "#B71C1C", "#FFEBEE", "#0D47A1", "#1B1B1B", "#555555"
@@ -61,7 +61,7 @@ FIELD_LABELS = {
 
 
 def _label(name: str) -> str:
-    return _(FIELD_LABELS[name])
+    return translate(FIELD_LABELS[name])
 
 
 def _shop_name(shop_name: object) -> str:
@@ -102,7 +102,7 @@ def shop_qr(shop_name: str, account_number: str, *, bank: Bank | str | None = No
     if len(name) > MAX_NAME:
         raise InvalidInput(_(
             "{label} dài tối đa {limit} ký tự (giới hạn của mã VietQR), ở đây là {n}: hãy viết "
-            "gọn, ví dụ «Tạp hoá Lan», nhận được {value!r}").format(
+            "gọn, ví dụ «Tạp hóa Lan», nhận được {value!r}").format(
                 label=_label("ten_cua_hang"), limit=MAX_NAME, n=len(name), value=name),
             field="ten_cua_hang", value=name)
     chosen = _training(bank)
@@ -156,9 +156,9 @@ class _SignText:
 
 
 def _sign_lines(name: str, request: PaymentRequest) -> _SignText:
-    return _SignText(title=_(SIGN_TITLE), name=name, bank=request.bank.name,
+    return _SignText(title=translate(SIGN_TITLE), name=name, bank=request.bank.name,
                      account=_("Số tài khoản: {account}").format(account=request.account),
-                     mark=_(PRACTICE_MARK), practice=_(PRACTICE_LINE))
+                     mark=translate(PRACTICE_MARK), practice=translate(PRACTICE_LINE))
 
 
 def _wrap(text: str, width: float, measure) -> list[str]:

@@ -37,10 +37,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import InvalidInput
-from ..i18n import _, nfc
+from ..i18n import _, in_language, nfc, translate
 from . import hashing
 from .catalogue import Catalogue, Procedure
-from .datafiles import checked_field, invalid, load_yaml, require
+from .datafiles import checked_field, invalid, load_yaml, require, same_placeholders, wording
 from .dossier import Dossier, State
 from .identity import N_, Gender, format_date, validate_cccd
 from .identity import field_label as identity_label
@@ -94,7 +94,7 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType({
 def field_label(name: str) -> str:
     """The label of a VNeID field (or of an identity field) in the current language."""
     label = FIELD_LABELS.get(name)
-    return _(label) if label else identity_label(name)
+    return translate(label) if label else identity_label(name)
 
 
 def _error(field: str, message: str, value: object = None) -> InvalidInput:
@@ -112,6 +112,12 @@ class Sourced:
     source: str
     verified: bool
     checked: date | None = None
+    en: str = ""  # the English of a text ({vi: ..., en: ...} in the file)
+
+    @property
+    def shown(self) -> Any:
+        """The value as a trainee reads it in the current language."""
+        return in_language(self.value, self.en) if self.en else self.value
 
     @property
     def note(self) -> str:
@@ -121,17 +127,27 @@ class Sourced:
 
 @dataclass(frozen=True)
 class ScamWarning:
-    title: str
+    title: str  # Vietnamese; title_en and text_en are the English of the file
     text: str
     source: str
     verified: bool
     checked: date | None = None
+    title_en: str = ""
+    text_en: str = ""
+
+    @property
+    def shown_title(self) -> str:
+        return in_language(self.title, self.title_en)
+
+    @property
+    def shown_text(self) -> str:
+        return in_language(self.text, self.text_en)
 
 
 @dataclass(frozen=True)
 class WalletSamples:
     facilities: tuple[str, ...]
-    insurance_title: str
+    insurance_title: str  # Vietnamese; the ..._source .shown gives the current language
     valid_from: str
     valid_to: str
     insurance_source: Sourced
@@ -158,7 +174,7 @@ class VneidRules:
         return self.limits[key].value
 
     def text(self, key: str, **values: Any) -> str:
-        return self.texts[key].value.format(**values)
+        return self.texts[key].shown.format(**values)
 
     @property
     def otp_digits(self) -> int:
@@ -178,6 +194,13 @@ class VneidRules:
 
 
 def _sourced(entry: Any, file: str, label: str, key: str, kind: type | tuple) -> Sourced:
+    """``entry[key]`` with its source; ``kind=dict`` reads a {vi: ..., en: ...} text."""
+    if kind is dict:
+        vi, en = wording(require(entry, key, file=file, entry=label, kind=dict),
+                         file=file, entry=label, field=key)
+        same_placeholders(vi, en, file=file, entry=label, field=key)
+        plain = _sourced({**entry, key: vi}, file, label, key, str)
+        return Sourced(plain.value, plain.source, plain.verified, plain.checked, en)
     value = require(entry, key, file=file, entry=label, kind=kind)
     source = require(entry, "source", file=file, entry=label, kind=str)
     verified = require(entry, "verified", file=file, entry=label, kind=bool)
@@ -216,7 +239,7 @@ def _texts(data: Any, file: str) -> Mapping[str, Sourced]:
     texts = {}
     for key, allowed in TEXT_FIELDS.items():
         entry = require(table, key, file=file, entry="texts", kind=dict)
-        item = _sourced(entry, file, f"texts.{key}", "text", str)
+        item = _sourced(entry, file, f"texts.{key}", "text", dict)
         try:
             used = {name for _lit, name, _spec, _conv in string.Formatter().parse(item.value)
                     if name is not None}
@@ -236,10 +259,11 @@ def _warnings(data: Any, file: str) -> tuple[ScamWarning, ...]:
     warnings = []
     for index, entry in enumerate(items, start=1):
         label = f"scam_warnings[{index}]"
-        title = require(entry, "title", file=file, entry=label, kind=str)
-        item = _sourced(entry, file, label, "text", str)
-        warnings.append(ScamWarning(title.strip(), item.value, item.source, item.verified,
-                                    item.checked))
+        title, title_en = wording(require(entry, "title", file=file, entry=label, kind=dict),
+                                  file=file, entry=label, field="title")
+        item = _sourced(entry, file, label, "text", dict)
+        warnings.append(ScamWarning(title, item.value, item.source, item.verified,
+                                    item.checked, title_en, item.en))
     return tuple(warnings)
 
 
@@ -266,14 +290,14 @@ def _wallet(data: Any, file: str) -> WalletSamples:
         raise invalid(file, label_g, "share_percent", share, _("cần số từ 0 đến 100"))
     return WalletSamples(
         facilities=tuple(f.strip() for f in facilities),
-        insurance_title=require(bhyt, "title", file=file, entry=label_b, kind=str),
+        insurance_title=_sourced(bhyt, file, label_b, "title", dict).value,
         valid_from=bhyt["valid_from"], valid_to=bhyt["valid_to"],
-        insurance_source=_sourced(bhyt, file, label_b, "title", str),
-        licence_title=require(gplx, "title", file=file, entry=label_g, kind=str),
+        insurance_source=_sourced(bhyt, file, label_b, "title", dict),
+        licence_title=_sourced(gplx, file, label_g, "title", dict).value,
         licence_classes=tuple(c.strip() for c in classes),
         licence_min_age=require(gplx, "min_age", file=file, entry=label_g, kind=int),
         licence_share_percent=share,
-        licence_source=_sourced(gplx, file, label_g, "title", str),
+        licence_source=_sourced(gplx, file, label_g, "title", dict),
         source=source.strip())
 
 
@@ -621,7 +645,7 @@ def wallet_cards(profile: Profile, rules: VneidRules, today: date) -> tuple[Wall
               (_("Ngày sinh"), format_date(profile.birth_date)),
               (_("Giới tính"), profile.gender.label))
     insurance = WalletCard(
-        "bhyt", samples.insurance_title,
+        "bhyt", samples.insurance_source.shown,
         (*person,
          (_("Mã số BHXH"), f"99{rng.randrange(10 ** 8):08d}"),
          (_("Nơi đăng ký KCB ban đầu"), rng.choice(samples.facilities)),
@@ -635,7 +659,7 @@ def wallet_cards(profile: Profile, rules: VneidRules, today: date) -> tuple[Wall
         issued = date(rng.randint(adult, max(adult, today.year - 1)), rng.randint(1, 12),
                       rng.randint(1, 28))
         cards.append(WalletCard(
-            "gplx", samples.licence_title,
+            "gplx", samples.licence_source.shown,
             (*person,
              (_("Số giấy phép"), f"99{rng.randrange(10 ** 10):010d}"),
              (_("Hạng"), rng.choice(samples.licence_classes)),
@@ -672,7 +696,7 @@ class Notice:
 
 def dossier_notices(dossiers: Iterable[Dossier], catalogue: Catalogue) -> list[Notice]:
     """One notice per step a dossier took after its draft (the status changes)."""
-    notices = []
+    notices: list[Notice] = []
     for dossier in dossiers:
         name = (catalogue[dossier.procedure_code].name if dossier.procedure_code in catalogue
                 else dossier.procedure_code)

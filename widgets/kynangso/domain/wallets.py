@@ -28,10 +28,10 @@ from types import MappingProxyType
 from typing import Any
 
 from ..errors import DataFileError, InvalidInput
-from ..i18n import _, nfc
+from ..i18n import _, in_language, nfc, translate
 from . import hashing
 from .banks import Bank, BankDirectory, load_banks
-from .datafiles import DATA_DIR, flag_field, invalid, load_yaml, require
+from .datafiles import DATA_DIR, flag_field, invalid, load_yaml, require, same_placeholders, wording
 from .datafiles import text_field as _text
 from .dossier import parse_dossier_code
 from .identity import N_
@@ -66,7 +66,7 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType({
 
 def field_label(name: str) -> str:
     label = FIELD_LABELS.get(name)
-    return _(label) if label else name
+    return translate(label) if label else name
 
 
 # --- apps ---------------------------------------------------------------------------------
@@ -75,13 +75,17 @@ def field_label(name: str) -> str:
 @dataclass(frozen=True)
 class WalletStep:
     code: str
-    title: str
+    title: str  # Vietnamese; the _en fields hold the file's English
     text: str
+    title_en: str = ""
+    text_en: str = ""
 
     def render(self, **values: object) -> tuple[str, str]:
-        """Title and text with placeholders filled (a missing value shows as "—")."""
+        """Title and text in the current language, placeholders filled (a missing value
+        shows as "—")."""
         filled = _Filled({k: "" if v is None else str(v) for k, v in values.items()})
-        return _(self.title), _(self.text).format_map(filled)
+        return (in_language(self.title, self.title_en),
+                in_language(self.text, self.text_en).format_map(filled))
 
 
 class _Filled(dict):
@@ -91,17 +95,42 @@ class _Filled(dict):
 
 @dataclass(frozen=True)
 class WalletApp:
-    """One simulated payer app: name, how it authenticates, its steps and button labels."""
+    """One simulated payer app: name, how it authenticates, its steps and button labels.
+
+    Texts come from the file in Vietnamese and English (``name_vi``, ``name_en``...);
+    ``name``, ``kind``, ``auth_label`` and ``labels`` give them in the current language.
+    """
 
     code: str
-    name: str
-    kind: str
+    name_vi: str
+    kind_vi: str
     auth: str  # "pin" or "otp" (a Smart OTP unlocked by a 6-digit PIN)
-    auth_label: str
-    labels: Mapping[str, str]
+    auth_label_vi: str
+    labels_vi: Mapping[str, str]
     steps: tuple[WalletStep, ...]
     source: str
     verified: bool = False
+    name_en: str = ""
+    kind_en: str = ""
+    auth_label_en: str = ""
+    labels_en: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return in_language(self.name_vi, self.name_en)
+
+    @property
+    def kind(self) -> str:
+        return in_language(self.kind_vi, self.kind_en)
+
+    @property
+    def auth_label(self) -> str:
+        return in_language(self.auth_label_vi, self.auth_label_en)
+
+    @property
+    def labels(self) -> Mapping[str, str]:
+        return {key: in_language(vi, self.labels_en.get(key, ""))
+                for key, vi in self.labels_vi.items()}
 
     def step(self, code: str) -> WalletStep:
         for step in self.steps:
@@ -118,7 +147,7 @@ class WalletApp:
         return self.steps
 
     def label(self, key: str) -> str:
-        return _(self.labels[key])
+        return self.labels[key]
 
 
 @dataclass(frozen=True)
@@ -126,9 +155,15 @@ class Wallets:
     """The apps of ``wallets.yaml`` by code, with the practice notice every screen shows."""
 
     apps: Mapping[str, WalletApp]
-    notice: str
+    notice_vi: str
     source: str
     verified: bool = False
+    notice_en: str = ""
+
+    @property
+    def notice(self) -> str:
+        """The practice notice in the current language."""
+        return in_language(self.notice_vi, self.notice_en)
 
     def get(self, code: object) -> WalletApp:
         if isinstance(code, str) and code in self.apps:
@@ -174,7 +209,8 @@ def _app(entry: Any, file: str, index: int) -> WalletApp:
         raise invalid(file, label, "apps", entry, _("mỗi ứng dụng phải là một bảng khóa: giá trị"))
     code = _text(entry, "code", file, label)
     label = _("ứng dụng {code}").format(code=code)
-    name = _text(entry, "name", file, label)
+    text = partial(_wording, entry, file=file, entry=label)
+    name, name_en = text("name")
     if SIMULATED not in name:
         raise invalid(file, label, "name", name,
                       _("tên phải có chữ «{mark}» để không ai nhầm với ứng dụng thật").format(
@@ -183,25 +219,37 @@ def _app(entry: Any, file: str, index: int) -> WalletApp:
     if auth not in AUTH_KINDS:
         raise invalid(file, label, "auth", auth, _("phải là pin hoặc otp"))
     raw_labels = require(entry, "labels", file=file, entry=label, kind=dict)
-    labels = {key: _text(raw_labels, key, file, f"{label}.labels") for key in LABEL_KEYS}
+    labels = {key: _wording(raw_labels, key, file=file, entry=f"{label}.labels")
+              for key in LABEL_KEYS}
     raw_steps = require(entry, "steps", file=file, entry=label, kind=list)
     steps = []
     for position, raw in enumerate(raw_steps, start=1):
         where = _("{app}, bước thứ {n}").format(app=label, n=position)
         if not isinstance(raw, dict):
             raise invalid(file, where, "steps", raw, _("mỗi bước phải có step, title, text"))
-        steps.append(WalletStep(_text(raw, "step", file, where), _text(raw, "title", file, where),
-                                _template(_text(raw, "text", file, where), file, where, "text")))
+        title, title_en = _wording(raw, "title", file=file, entry=where)
+        body, body_en = _wording(raw, "text", file=file, entry=where)
+        _template(body, file, where, "text")
+        same_placeholders(body, body_en, file=file, entry=where, field="text")
+        steps.append(WalletStep(_text(raw, "step", file, where), title, body, title_en, body_en))
     codes = tuple(step.code for step in steps)
     if codes != STEP_CODES:
         raise invalid(file, label, "steps", list(codes),
                       _("phải có đúng các bước {steps}, theo thứ tự này").format(
                           steps=", ".join(STEP_CODES)))
-    return WalletApp(code=code, name=name, kind=_text(entry, "kind", file, label), auth=auth,
-                     auth_label=_text(entry, "auth_label", file, label),
-                     labels=MappingProxyType(labels), steps=tuple(steps),
-                     source=_text(entry, "source", file, label),
-                     verified=_flag(entry, "verified", file, label))
+    (kind, kind_en), (auth_label, auth_label_en) = text("kind"), text("auth_label")
+    return WalletApp(code=code, name_vi=name, kind_vi=kind, auth=auth, auth_label_vi=auth_label,
+                     labels_vi=MappingProxyType({k: vi for k, (vi, _en) in labels.items()}),
+                     steps=tuple(steps), source=_text(entry, "source", file, label),
+                     verified=_flag(entry, "verified", file, label), name_en=name_en,
+                     kind_en=kind_en, auth_label_en=auth_label_en,
+                     labels_en=MappingProxyType({k: en for k, (_vi, en) in labels.items()}))
+
+
+def _wording(mapping: Any, key: str, *, file: str, entry: str) -> tuple[str, str]:
+    """``mapping[key]`` written ``{vi: ..., en: ...}``."""
+    return wording(require(mapping, key, file=file, entry=entry, kind=dict), file=file,
+                   entry=entry, field=key)
 
 
 _flag = partial(flag_field, default=False)
@@ -221,7 +269,8 @@ def parse_wallets(data: Any, file: str) -> Wallets:
     if not apps:
         raise DataFileError(_("Tệp {file}: chưa có ứng dụng nào").format(file=Path(file).name),
                             file=file, field="apps")
-    return Wallets(MappingProxyType(apps), notice=_text(data, "notice", file, top),
+    notice, notice_en = _wording(data, "notice", file=file, entry=top)
+    return Wallets(MappingProxyType(apps), notice_vi=notice, notice_en=notice_en,
                    source=_text(data, "source", file, top),
                    verified=_flag(data, "verified", file, top))
 
@@ -313,7 +362,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 def locked_message() -> str:
-    return _("Tài khoản đã bị khoá sau {n} lần nhập sai mã PIN. Hãy nhờ giảng viên mở khoá."
+    return _("Tài khoản đã bị khóa sau {n} lần nhập sai mã PIN. Hãy nhờ giảng viên mở khóa."
              ).format(n=MAX_PIN_TRIES)
 
 
@@ -399,6 +448,7 @@ def payment_request(payload: object, banks: BankDirectory | None = None) -> Paym
             label=field_label("ma_qr"), problems="\n".join(f"- {p}" for p in problems)),
             field="ma_qr", value=result.payload)
     _refuse_valid(result.qr, result.bank)
+    assert result.bank is not None  # _refuse_valid refused a bank outside the directory
     qr = result.qr
     return PaymentRequest(payload=result.payload, bank=result.bank, account=qr.account,
                           recipient=qr.name, amount=qr.amount, purpose=qr.purpose,

@@ -170,7 +170,7 @@ _TABLE_FIRST_LINE = re.compile(r"# holidays (\S+), years (\d{4})-(\d{4})")
 class HolidayRow:
     """One row of the shipped table, with what it rests on (for the sources page)."""
 
-    date: date
+    day: date
     kind: str  # "holiday" or "weekend_workday"
     name: str
     source: str
@@ -191,11 +191,11 @@ class HolidayTable:
     @property
     def unverified(self) -> frozenset[date]:
         """Days whose row (holiday or weekend workday) is not verified."""
-        return frozenset(r.date for r in self.rows if not r.verified)
+        return frozenset(r.day for r in self.rows if not r.verified)
 
 
 def holiday_rows(path: str | Path | None = None) -> tuple[HolidayRow, ...]:
-    """Rows of the shipped table: (date, kind, name, source, verified, checked)."""
+    """Rows of the shipped table: (day, kind, name, source, verified, checked)."""
     return load_holiday_table(path).rows
 
 

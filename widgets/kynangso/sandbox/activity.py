@@ -8,25 +8,31 @@ rating as stored) and returns a frozen :class:`Activity`::
     act.procedures                     # ("khai-sinh",): procedures of the dossiers made
     act.dossier("TRUCLAM-...").form    # the fields as submitted, .documents, .state
     act.fees_for("TRUCLAM-...")        # payments of that fee: amount, payee_account...
+    act.fee_code("TRUCLAM-...")        # the fee code issued for it: payload, .paid, reference
+    act.stalls, act.sales_on(day)      # a trader's stall(s) and sales book lines
     act.answer("q1")                   # the latest answer (answer.saved events)
     act.actions("portal.")             # names of the steps, in order
 
 Only the person's own actions count: a dossier appears when they created it, a payment
-when they paid it, a rating when they gave it. An official receiving their dossier is the
-official's activity (the dossier's ``state`` still shows where it is now). Event names
-and payload fields are those declared in events.py. Nothing here writes to the store.
+when they paid it, a rating when they gave it, a fee code when it is for their dossier, a
+stall and sales book lines when they are theirs. An official receiving their dossier is the
+official's activity (the dossier's ``state`` still shows where it is now). Fee codes, stalls
+and sales come from their tables (fee_codes, stalls, sales_book); event names and payload
+fields are those declared in events.py. Nothing here writes to the store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingEntry
 from ..i18n import _
 from .events import EVENTS
+from .fees import FeeCode, FeeDesk
+from .stalls import Sale, Stall, StallDesk
 
 if TYPE_CHECKING:
     from ..domain.dossier import Dossier
@@ -131,6 +137,26 @@ class Activity:
     payments: tuple[PaymentMade, ...]
     feedback: tuple[Feedback, ...]
     answers: tuple[AnswerGiven, ...]
+    fee_codes: tuple[FeeCode, ...] = ()  # of the person's dossiers, paid or not
+    stalls: tuple[Stall, ...] = ()  # the one set last comes last
+    sales: tuple[Sale, ...] = ()  # every page of the sales book, day by day
+
+    @property
+    def fee_codes_paid(self) -> tuple[FeeCode, ...]:
+        """Fee codes of the person's dossiers that a payment paid (its reference on it)."""
+        return tuple(f for f in self.fee_codes if f.paid)
+
+    def fee_code(self, dossier_code: str) -> FeeCode:
+        """The fee code issued for ``dossier_code``; MissingEntry when there is none."""
+        for fee in self.fee_codes:
+            if fee.dossier_code == dossier_code:
+                return fee
+        raise MissingEntry(_("Hồ sơ {code} chưa có mã QR nộp lệ phí").format(code=dossier_code),
+                           field="ma_ho_so", value=dossier_code)
+
+    def sales_on(self, day: date) -> tuple[Sale, ...]:
+        """The lines of the person's sales book on ``day``, in order."""
+        return tuple(s for s in self.sales if s.day == day)
 
     @property
     def procedures(self) -> tuple[str, ...]:
@@ -178,7 +204,10 @@ def activity_of(box: Sandbox, actor: str) -> Activity:
     answers = tuple(AnswerGiven(s.subject or "", s.payload.get("value"), s.at, s.seq)
                     for s in steps if s.action == "answer.saved")
     return Activity(actor=actor, steps=steps, dossiers=dossiers, payments=payments,
-                    feedback=feedback, answers=answers)
+                    feedback=feedback, answers=answers,
+                    fee_codes=tuple(FeeDesk(box).codes(owner=actor)),
+                    stalls=tuple(StallDesk(box).stalls(owner=actor)),
+                    sales=tuple(StallDesk(box).sales(owner=actor)))
 
 
 def people(box: Sandbox) -> tuple[str, ...]:

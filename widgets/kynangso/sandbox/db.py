@@ -86,7 +86,7 @@ class Connection(ABC):
 @cache
 def _row_type(columns: tuple[str, ...]) -> type:
     # rename: an unnamed expression such as COUNT(*) becomes a positional field.
-    return namedtuple("Row", columns, rename=True)  # type: ignore[misc]
+    return namedtuple("Row", columns, rename=True)
 
 
 def _named_rows(cursor: sqlite3.Cursor, row: tuple) -> Any:

@@ -124,6 +124,12 @@ def _specs() -> Iterable[EventSpec]:
             "A payment refused for `reason` (insufficient_balance, amount, bad_code, locked, "
             "not_owner, same_account, missing_account, bad_pin_format, dossier_fee...).")
 
+    # -- fee codes (sandbox/fees.py) ---------------------------------------------------------
+    yield E("fee.code_issued", "dossier code",
+            ("amount", "bank_bin", "account", "payee_name", "payload"),
+            "The dossier's fee code issued (once; its row is in fee_codes): `amount` đồng to "
+            "`account` at bank `bank_bin`, `payload` the exact VietQR text.")
+
     # -- VNeID (sandbox/vneid.py) --------------------------------------------------------
     yield E("vneid.activation_requested", "CCCD number", ("phone", "device", "persona"),
             "Step 1 of activation accepted on phone `device`; an SMS code follows.")
@@ -200,7 +206,7 @@ def _specs() -> Iterable[EventSpec]:
             "Tried to submit without ticking the pledge.")
     yield E("portal.fee_qr_shown", "dossier code",
             ("amount", "bank_bin", "account", "payee_name", "payload"),
-            "The fee's payment code shown: `payload` is the exact VietQR text.")
+            "The fee's payment code shown (the fee_codes row): `payload` is its VietQR text.")
     yield E("portal.refreshed", "dossier code or null", (), "Refreshed the dossier status.")
     yield E("portal.dossier_viewed", "dossier code", (), "Opened one of own dossiers.")
     yield E("portal.result_viewed", "dossier code", ("delivery", "state"),
@@ -236,7 +242,7 @@ def _specs() -> Iterable[EventSpec]:
     yield E("wallet.history_viewed", "account number", (), "Opened the payment history.")
     yield E("wallet.receipt_viewed", "payment reference", (), "Opened a receipt again.")
     yield E("trader.stall_created", "account number", ("account", "name", "payload"),
-            "A trader's stall with its static QR text `payload`.")
+            "A trader's stall with its static QR text `payload` (its row is in stalls).")
     yield E("trader.input_invalid", None, ("step", "field"),
             "A trader's typing mistake at step `step` (create or sale).")
     yield E("trader.sign_made", "account number", ("size", "formats"),
@@ -244,7 +250,8 @@ def _specs() -> Iterable[EventSpec]:
     yield E("trader.takings_viewed", "account number", ("count", "total"),
             "The trader looked at the day's takings.")
     yield E("trader.sales_book", "account number", ("day", "sales"),
-            "The trader's sales book for `day`: [time, amount] pairs.")
+            "The trader's sales book for `day` after a change: [time, amount] pairs (its "
+            "rows are in sales_book).")
     yield E("trader.reconciled", "account number",
             ("matched", "missing", "unexpected", "difference", "balanced"),
             "The trader reconciled the sales book with the payments received.")

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MissingEntry
-from ..i18n import _, nfc
+from ..i18n import N_, _, nfc
 from .db import where_equal
 
 if TYPE_CHECKING:
@@ -19,11 +19,11 @@ KINDS = {
     "kien-nghi": "Kiến nghị",
 }
 RATING_LABELS = {
-    1: "Rất không hài lòng",
-    2: "Không hài lòng",
-    3: "Bình thường",
-    4: "Hài lòng",
-    5: "Rất hài lòng",
+    1: N_("Rất không hài lòng"),
+    2: N_("Không hài lòng"),
+    3: N_("Bình thường"),
+    4: N_("Hài lòng"),
+    5: N_("Rất hài lòng"),
 }
 MAX_TEXT = 2000
 

@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from .. import settings
 from ..errors import InvalidInput, MissingEntry
-from ..i18n import _
+from ..i18n import N_, _
 from . import events as vocabulary
 from . import schema
 from .db import DEFAULT_FILE, Connection, Database, open_database, where_equal
@@ -47,7 +47,9 @@ from .db import DEFAULT_FILE, Connection, Database, open_database, where_equal
 if TYPE_CHECKING:
     from .dossiers import DossierDesk
     from .feedback import FeedbackDesk
+    from .fees import FeeDesk
     from .queue import QueueDesk
+    from .stalls import StallDesk
     from .vneid import VneidDesk
     from .wallets import WalletDesk
 
@@ -55,11 +57,11 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GENESIS = "0" * 64
 
 ROLES = {
-    "trainee": "Học viên",
-    "official": "Cán bộ một cửa",
-    "trainer": "Giảng viên",
-    "resident": "Người dân (giả lập)",
-    "system": "Hệ thống",
+    "trainee": N_("Học viên"),
+    "official": N_("Cán bộ một cửa"),
+    "trainer": N_("Giảng viên"),
+    "resident": N_("Người dân (giả lập)"),
+    "system": N_("Hệ thống"),
 }
 
 
@@ -242,6 +244,18 @@ class Sandbox:
 
         return VneidDesk(self)
 
+    @cached_property
+    def fees(self) -> FeeDesk:
+        from .fees import FeeDesk
+
+        return FeeDesk(self)
+
+    @cached_property
+    def stalls(self) -> StallDesk:
+        from .stalls import StallDesk
+
+        return StallDesk(self)
+
     def as_actor(self, actor: str, role: str) -> Sandbox:
         return Sandbox(self.db, actor=actor, role=role, strict_events=self.strict_events,
                        otp_seed=self.otp_seed)
@@ -408,7 +422,7 @@ class Sandbox:
             for row in conn.execute("SELECT * FROM events ORDER BY seq"):
                 count += 1
                 if row.seq != expected_seq:
-                    problems.append(_("Thiếu sự kiện số {expected} (nhật ký bị xoá bớt)")
+                    problems.append(_("Thiếu sự kiện số {expected} (nhật ký bị xóa bớt)")
                                     .format(expected=expected_seq))
                 if row.prev_hash != prev_hash:
                     problems.append(_("Sự kiện số {seq} không nối tiếp sự kiện trước nó")

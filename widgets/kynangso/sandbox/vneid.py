@@ -397,7 +397,8 @@ class VneidDesk:
             self._notify(conn, number, NoticeKind.SYSTEM, _("Kích hoạt thành công"),
                          self.rules.text("activated", level=level))
             for warning in self.rules.scam_warnings:
-                self._notify(conn, number, NoticeKind.WARNING, warning.title, warning.text)
+                self._notify(conn, number, NoticeKind.WARNING, warning.shown_title,
+                             warning.shown_text)
             tx.append("vneid.activated", number, level=level, device=device, phone=row.phone,
                       persona=json.loads(row.profile).get("persona_id"))
         return self.account(number)
@@ -419,8 +420,10 @@ class VneidDesk:
         row, now = self._active_row(number, action)
         failed, locked = self._lock_state(row, now, kind.counter)
         if locked:
+            lock_end = _when(row.locked_until)
+            assert lock_end is not None  # locked means a lock end is stored
             raise self._refuse(action, number, InvalidInput(
-                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                rules_.lock_message(lock_end, now, self.rules),
                 field=kind.field), reason="locked", **payload)
         if rules_.verify_secret(secret, getattr(row, kind.hash_column)):
             return row
@@ -545,9 +548,10 @@ class VneidDesk:
         number = self._number(cccd)
         action = "vneid.procedure_refused"
         row, now = self._active_row(number, action)
-        if rules_.is_locked(_when(row.locked_until), now):
+        lock_end = _when(row.locked_until)
+        if lock_end is not None and rules_.is_locked(lock_end, now):
             raise self._refuse(action, number, InvalidInput(
-                rules_.lock_message(_when(row.locked_until), now, self.rules),
+                rules_.lock_message(lock_end, now, self.rules),
                 field="tai_khoan_vneid"), reason="locked", procedure=procedure_code)
         procedure = self._checked(action, number, self.catalogue.__getitem__, procedure_code)
         if "vneid" not in procedure.channels:

@@ -2,10 +2,11 @@
 
 A payment is one transaction: debit the payer, credit the payee when the payee's account is
 in the store (a trader played by another trainee), write the payment row, mark a dossier's fee
-paid when the purpose names it, and log ``payment.paid``. A refusal rolls all of that back,
-then logs ``payment.refused`` (or ``payment.pin_failed``) in a transaction of its own, so the
-grader sees every failed attempt too. The same ``idempotency_key`` never pays twice: a double
-tap on "confirm" gets the first receipt back.
+paid when the purpose names it (and write the payment on the dossier's fee code, fees.py),
+and log ``payment.paid``. A refusal rolls all of that back, then logs ``payment.refused`` (or
+``payment.pin_failed``) in a transaction of its own, so the grader sees every failed attempt
+too. The same ``idempotency_key`` never pays twice: a double tap on "confirm" gets the first
+receipt back.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..domain.banks import Bank, BankDirectory, load_banks
 from ..domain.wallets import Account, Payment, PaymentRequest, Receipt, Wallets
 from ..errors import InvalidInput, KnsError, MissingEntry
 from ..i18n import _, nfc
+from . import fees
 from .db import Connection, IntegrityError, where_equal
 
 if TYPE_CHECKING:
@@ -125,7 +127,7 @@ class WalletDesk:
 
     def unlock(self, account_id: str) -> Account:
         """Clear the wrong-PIN counter and unlock (trainer only)."""
-        self.box.require_trainer(_("mở khoá tài khoản"))
+        self.box.require_trainer(_("mở khóa tài khoản"))
         with self.box.transaction() as tx:
             self._row(tx.connection, account_id)
             tx.connection.execute("UPDATE accounts SET locked = :locked, failed_pins = 0 WHERE id = :id",
@@ -248,6 +250,12 @@ class WalletDesk:
                          {"amount": to_pay, "id": payee.id})
         code = request.dossier_code if request.dossier_code and self._dossier_exists(
             conn, request.dossier_code) else None
+        fee = None
+        if code is not None:
+            pays_fee, fee = fees.link_payment(tx, code, request.bank.bin, request.account,
+                                              payee)
+            if not pays_fee:
+                code, fee = None, None  # the dossier's code names another account
         row = {"reference": reference, "idempotency_key": key, "payer": payer.id,
                "app": payer.app, "payee_bin": request.bank.bin,
                "payee_account": request.account,
@@ -264,6 +272,8 @@ class WalletDesk:
                 box.dossiers.mark_fee_paid(code, reference, to_pay, tx)
             except KnsError as error:
                 raise _Refused("dossier_fee", error) from None
+            if fee is not None:
+                fees.mark_paid(tx, fee, reference)
         tx.append("payment.paid", reference,
                   account=payer.id, app=payer.app, payee_bin=request.bank.bin,
                   payee_account=request.account, payee_name=row["payee_name"],

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -26,11 +26,14 @@ from ..domain.identity import N_, field_label, format_date
 from ..domain.intake import decide, form_labels, readable_form
 from ..domain.workcalendar import Timeliness, WorkCalendar, timeliness_definition
 from ..errors import InvalidInput, KnsError, MissingEntry
-from ..i18n import _
+from ..i18n import _, translate
 from ..sandbox.dossiers import APPLICANT_MOVES
 from ..sandbox.store import ROLES
 from .base import Screen, esc, table
 from .session import open_box
+
+if TYPE_CHECKING:
+    from ..sandbox.store import Sandbox
 
 OFFICE_ROLES = ("official", "trainer")
 # Submitted, and never received: the counter still has to accept or refuse them.
@@ -159,7 +162,7 @@ class BackofficeScreen(Screen):
     frame = "desktop"
     screen_id = "backoffice"
 
-    def __init__(self, box: Any):
+    def __init__(self, box: Sandbox):
         self.current: str | None = None  # code of the open dossier, kept across re-renders
         self.kpi_open = False
         super().__init__(box)
@@ -234,7 +237,7 @@ class BackofficeScreen(Screen):
         role = self.box.role
         text = _("Màn hình này dành cho cán bộ một cửa. Bạn đang mở với vai «{role}». Hãy mở "
                  "lại đường dẫn với ?vai=official, hoặc hỏi giảng viên.").format(
-                     role=_(ROLES.get(role, role)))
+                     role=translate(ROLES.get(role, role)))
         self.show()
         self.error(text)
         self.box.record("backoffice.wrong_role", None, role=role)
@@ -265,7 +268,7 @@ class BackofficeScreen(Screen):
                                 else _("ngày nghỉ"))
         self.clock.value = (
             f'<div><b>{esc(_("Hôm nay (giờ giả lập)"))}:</b> '
-            f"{esc(_(_WEEKDAYS[today.weekday()]))} {esc(format_date(today))} "
+            f"{esc(translate(_WEEKDAYS[today.weekday()]))} {esc(format_date(today))} "
             f"{now:%H:%M}{esc(day_note)}</div>")
 
         everything = [d for d in self.desk.list() if seen_by_desk(d)]

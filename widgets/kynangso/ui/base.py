@@ -12,12 +12,15 @@ import html
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
 from ..errors import KnsError
-from ..i18n import _, get_language, set_language
+from ..i18n import N_, _, get_language, set_language, translate
+
+if TYPE_CHECKING:
+    from ..sandbox.store import Sandbox
 
 log = logging.getLogger("kynangso.ui")
 
@@ -60,8 +63,8 @@ CSS = """
 </style>
 """
 
-UNEXPECTED = ("Đã có lỗi ngoài dự kiến. Dữ liệu của bạn vẫn được giữ nguyên. "
-              "Hãy thử lại, hoặc báo cho giảng viên.")
+UNEXPECTED = N_("Đã có lỗi ngoài dự kiến. Dữ liệu của bạn vẫn được giữ nguyên. "
+                "Hãy thử lại, hoặc báo cho giảng viên.")
 
 
 def esc(text: object) -> str:
@@ -82,11 +85,11 @@ class Screen(ABC):
     :meth:`render`; every callback goes through :meth:`guard` (``self.button`` does it).
     """
 
-    title = "Kỹ Năng Số"
+    title = N_("Kỹ Năng Số")  # N_(): translated where shown, after a language switch too
     frame = "phone"  # or "desktop"
     screen_id = "screen"
 
-    def __init__(self, box: Any):
+    def __init__(self, box: Sandbox):
         self.box = box
         self.message = W.HTML(layout=W.Layout(min_height="0"))
         self.message.add_class("kns-message")
@@ -115,7 +118,8 @@ class Screen(ABC):
     # -- shared widgets ------------------------------------------------------------
 
     def _label_settings(self) -> None:
-        self.heading.value = f'<div class="kns-title" role="heading">{esc(_(self.title))}</div>'
+        title = esc(translate(self.title))
+        self.heading.value = f'<div class="kns-title" role="heading">{title}</div>'
         self.size.description = _("Cỡ chữ")
         self.size.tooltips = [_("Chữ thường"), _("Chữ lớn"), _("Chữ rất lớn")]
         self.contrast.description = _("Tương phản cao")
@@ -199,7 +203,7 @@ class Screen(ABC):
                     self.box.record("ui.error", self.screen_id, error=repr(exc)[:500])
                 except Exception:
                     log.exception("could not log the error")
-                self.error(_(UNEXPECTED))
+                self.error(translate(UNEXPECTED))
             return None
 
         return wrapped

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import ipywidgets as W
 
-from ..i18n import _
+from ..i18n import N_, _
 from .base import Screen, esc, table
 from .session import open_box
 
@@ -14,7 +15,7 @@ from .session import open_box
 class KioskScreen(Screen):
     """The touch screen at the centre's entrance: pick a field, get a ticket."""
 
-    title = "Lấy số thứ tự — Trung tâm Phục vụ hành chính công"
+    title = N_("Lấy số thứ tự — Trung tâm Phục vụ hành chính công")
     frame = "phone"
     screen_id = "kiosk"
 
@@ -22,7 +23,7 @@ class KioskScreen(Screen):
         self.clear()
         self.ticket_card = W.HTML()
         self.field_buttons = [
-            self.button(field, lambda f=field: self.take(f), width="100%")
+            self.button(field, partial(self.take, field), width="100%")
             for field in self.box.queue.fields()]
         intro = self.html(f"<p>{esc(_('Chạm vào lĩnh vực thủ tục bạn cần làm:'))}</p>")
         self.show(intro, *self.field_buttons)
@@ -54,7 +55,7 @@ class KioskScreen(Screen):
 class CounterDisplay(Screen):
     """The hall display; an official at a counter calls the next number."""
 
-    title = "Màn hình gọi số"
+    title = N_("Màn hình gọi số")
     frame = "desktop"
     screen_id = "counter-display"
 

@@ -1,8 +1,9 @@
 """The trader's stall on a phone: its static code and printable sign, the day's takings,
 and the check of the trader's own notebook of sales against the money that came in.
 
-The code, sign, takings and reconciliation come from ``domain/trader.py``; the screen
-leads a trainee through them and logs each step (``trader.*`` events) for grading.
+The code, sign, takings and reconciliation come from ``domain/trader.py``; the stall and
+the sales book are rows of the sandbox (``sandbox/stalls.py``, which logs their ``trader.*``
+events). The screen leads a trainee through them and logs the other steps for grading.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import base64
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as W
 
@@ -19,10 +20,14 @@ from ..domain import wallets as rules
 from ..domain.money import format_vnd
 from ..domain.vietqr import VietQR
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import N_, _, translate
+from ..sandbox.stalls import Stall, StallDesk
 from .base import Screen, esc, table
 from .session import open_box
-from .wallet import CSS, Stall, _rows, _stacked, stalls
+from .wallet import CSS, _rows, _stacked
+
+if TYPE_CHECKING:
+    from ..sandbox.store import Sandbox
 
 
 def _data_url(kind: str, content: bytes) -> str:
@@ -39,25 +44,25 @@ class TraderScreen(Screen):
     """A small trader's phone: the stall's static code and sign, the day's takings, and the
     check of the trader's own notebook of sales against the money that came in."""
 
-    title = "Quầy hàng nhận tiền qua mã QR (mô phỏng)"
+    title = N_("Quầy hàng nhận tiền qua mã QR (mô phỏng)")
     frame = "phone"
     screen_id = "trader"
 
-    def __init__(self, box: Any):
+    def __init__(self, box: Sandbox):
         self.sales: list[tuple[str, int]] = []
         self.tab_index = 0
         super().__init__(box)
 
+    @property
+    def desk(self) -> StallDesk:
+        return StallDesk(self.box)
+
     def _load_book(self) -> list[tuple[str, int]]:
-        """Today's notebook of sales as last saved (a notebook page is one day)."""
-        books = self.box.events(action="trader.sales_book", actor=self.box.actor)
-        if not books or books[-1].payload.get("day") != self.today().isoformat():
-            return []
-        return [(str(when), int(amount)) for when, amount in books[-1].payload["sales"]]
+        """Today's page of the sales book, as stored (a notebook page is one day)."""
+        return [(s.time, s.amount) for s in self.desk.sales(day=self.today())]
 
     def stall(self) -> Stall | None:
-        mine = stalls(self.box, owner=self.box.actor)
-        return mine[-1] if mine else None
+        return self.desk.stall()
 
     def today(self) -> date:
         return self.box.now().date()
@@ -76,8 +81,8 @@ class TraderScreen(Screen):
     # -- creating the stall's code ---------------------------------------------------
 
     def view_create(self) -> None:
-        self.shop = self.text(_(trader.FIELD_LABELS["ten_cua_hang"]),
-                              placeholder=_("Ví dụ: Tạp hoá Lan"))
+        self.shop = self.text(translate(trader.FIELD_LABELS["ten_cua_hang"]),
+                              placeholder=_("Ví dụ: Tạp hóa Lan"))
         accounts = self.box.wallets.accounts(owner=self.box.actor)
         intro = _("Tạo mã QR tĩnh cho quầy hàng: khách quét mã rồi tự nhập số tiền. Mã được in "
                   "lên biển để dán ở quầy.")
@@ -118,18 +123,15 @@ class TraderScreen(Screen):
                                        field="ma_pin_nhap_lai")
                 account = self.box.wallets.open_account("ngan-hang", self.holder.value,
                                                         balance=0, pin=pin)
-            payload = trader.shop_qr(name, account.number)
+            stall = self.desk.open(name, account.id)
         except InvalidInput as error:
             self.box.record("trader.input_invalid", None, step="create", field=error.field)
             if self.receiving is None and error.field in ("ma_pin", "ma_pin_nhap_lai"):
                 self.pin_new.value = self.pin_again.value = ""
             raise
-        name = name.strip()
-        self.box.record("trader.stall_created", account.id, account=account.id, name=name,
-                        payload=payload)
         self.render()
         self.ok(_("Đã tạo mã QR cho quầy «{name}». Tải biển về để in và dán ở quầy.").format(
-            name=name))
+            name=stall.name))
 
     # -- the stall ------------------------------------------------------------------------
 
@@ -173,7 +175,7 @@ class TraderScreen(Screen):
                    layout=W.Layout(justify_content="space-between")),
             self.button(_("Ghi vào sổ"), self.add_sale, width="100%"),
             self.book,
-            self.button(_("Xoá dòng cuối"), self.remove_sale, width="100%"),
+            self.button(_("Xóa dòng cuối"), self.remove_sale, width="100%"),
             self.button(_("Đối chiếu sổ với tiền nhận"), self.reconcile, style="primary",
                         width="100%"),
             self.result])
@@ -230,7 +232,7 @@ class TraderScreen(Screen):
         parts: list[W.Widget] = [self.html(f'<div class="kns-wallet-step kns-takings-total">'
                                            f"{esc(heading)}</div>")]
         if rows:
-            parts.append(self.html(table([_(c) for c in columns], rows).replace(
+            parts.append(self.html(table([translate(c) for c in columns], rows).replace(
                 'class="kns-table"', 'class="kns-table kns-small kns-takings"')))
         chart = trader.takings_chart(frame)
         self.chart = W.Image(value=chart, format="png", layout=W.Layout(width="100%"))
@@ -241,9 +243,8 @@ class TraderScreen(Screen):
 
     # -- the trader's own notebook ------------------------------------------------------
 
-    def _save_book(self) -> None:
-        self.box.record("trader.sales_book", self._stall().account,
-                        day=self.today().isoformat(), sales=[list(sale) for sale in self.sales])
+    def _reload_book(self) -> None:
+        self.sales = self._load_book()
         self._show_book()
 
     def _show_book(self) -> None:
@@ -259,25 +260,19 @@ class TraderScreen(Screen):
     def add_sale(self) -> None:
         when = self.sale_time.value.strip()
         try:
-            amount = rules.parse_amount(self.sale_amount.value)
-            # The domain checks the new line in its place, so its message names the line.
-            trader.reconcile([], [*self.sales, (when, amount)], day=self.today())
+            sale = self.desk.add_sale(when, self.sale_amount.value)
         except InvalidInput as error:
             self.box.record("trader.input_invalid", None, step="sale", field=error.field)
             raise
-        self.sales.append((when, amount))
         self.sale_time.value = self.sale_amount.value = ""
-        self._save_book()
+        self._reload_book()
         self.ok(_("Đã ghi dòng {n}: {time} — {amount}.").format(
-            n=len(self.sales), time=when, amount=format_vnd(amount)))
+            n=sale.line, time=sale.time, amount=format_vnd(sale.amount)))
 
     def remove_sale(self) -> None:
-        if not self.sales:
-            raise InvalidInput(_("{book} chưa có dòng nào để xoá").format(
-                book=_("Sổ bán hàng")), field="so_ban_hang")
-        self.sales.pop()
-        self._save_book()
-        self.info(_("Đã xoá dòng cuối của sổ bán hàng."))
+        self.desk.remove_last_sale()
+        self._reload_book()
+        self.info(_("Đã xóa dòng cuối của sổ bán hàng."))
 
     def reconcile(self) -> None:
         stall = self._stall()
@@ -301,7 +296,7 @@ class TraderScreen(Screen):
                 continue
             rows = trader.formatted(frame)[columns].values.tolist()
             parts.append(f'<div class="kns-wallet-step">{esc(heading)}</div>'
-                         + table([_(c) for c in columns], rows).replace(
+                         + table([translate(c) for c in columns], rows).replace(
                              'class="kns-table"', 'class="kns-table kns-small"'))
         self.result.value = "".join(parts)
         self.box.record("trader.reconciled", stall.account, matched=len(result.matched),

@@ -7,8 +7,8 @@ shows them. Codes arrive as a message drawn on the phone screen itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -18,10 +18,13 @@ from ..domain.identity import N_, format_date
 from ..domain.personas import Persona, make_personas
 from ..domain.vneid import NoticeKind
 from ..errors import InvalidInput
-from ..i18n import _
+from ..i18n import _, translate
 from ..sandbox.vneid import DEFAULT_DEVICE, LEVEL2_ROLES, OtpNotice, VneidAccount
 from .base import Screen, esc
 from .session import open_box
+
+if TYPE_CHECKING:
+    from ..sandbox.store import Sandbox
 
 DEVICES = (("dien-thoai-a", N_("Điện thoại A (máy đang dùng)")),
            ("dien-thoai-b", N_("Điện thoại B (máy mới)")))
@@ -65,7 +68,7 @@ def _personas(seed: int) -> tuple[Persona, ...]:
 
 
 def _device_label(device: str) -> str:
-    return next((_(label) for code, label in DEVICES if code == device), device)
+    return next((translate(label) for code, label in DEVICES if code == device), device)
 
 
 class VneidScreen(Screen):
@@ -73,11 +76,11 @@ class VneidScreen(Screen):
     wallet, public services and notifications. A trainer or official also sees the police
     desk that records level-2 enrolment."""
 
-    title = "VNeID — Định danh điện tử (mô phỏng)"
+    title = N_("VNeID — Định danh điện tử (mô phỏng)")
     frame = "phone"
     screen_id = "vneid"
 
-    def __init__(self, box: Any, *, device: str = DEFAULT_DEVICE):
+    def __init__(self, box: Sandbox, *, device: str = DEFAULT_DEVICE):
         self.device = device
         self.view = "login"
         self.section = "home"
@@ -150,7 +153,7 @@ class VneidScreen(Screen):
     def _login_view(self) -> list[W.Widget]:
         remembered = self._remembered()
         self.device_pick = W.Dropdown(
-            options=[(_(label), code) for code, label in DEVICES], value=self.device,
+            options=[(translate(label), code) for code, label in DEVICES], value=self.device,
             description=_("Điện thoại đang dùng (mô phỏng)"),
             style={"description_width": "initial"}, layout=W.Layout(width="100%"))
         self.device_pick.add_class("kns-vneid-field")
@@ -357,7 +360,7 @@ class VneidScreen(Screen):
             "</div>")
         nav_items = (("home", _("Trang chủ")), ("wallet", _("Ví giấy tờ")),
                      ("services", _("Dịch vụ công")), ("notices", _("Thông báo")))
-        self.nav = {key: self.button(label, lambda k=key: self.go("home", section=k),
+        self.nav = {key: self.button(label, partial(self.go, "home", section=key),
                                      style="primary" if key == self.section else "",
                                      width="48%") for key, label in nav_items}
         nav = W.HBox([*self.nav.values()],
@@ -445,7 +448,7 @@ class VneidScreen(Screen):
         for procedure in self.desk.procedures():
             need = _("cần định danh mức {level}").format(level=procedure.vneid_level)
             button = self.wide(f"{procedure.name} ({need})",
-                               lambda p=procedure: self.choose(p))
+                               partial(self.choose, procedure))
             self.procedure_buttons[procedure.code] = button
             children.append(button)
         dossiers = self.desk.dossiers(account.cccd)

@@ -3,32 +3,38 @@
 Wording and the order of steps come from ``data/wallets.yaml``; every rule (PIN, amount,
 payment, a dossier's fee) from ``domain/wallets.py`` and ``box.wallets``. The screen only
 leads a trainee through those rules and logs each step, so a grader reads what was really
-done. The trader's stall (ui/trader.py) shares the styles and the stall list kept here.
+done. The trader's stall (ui/trader.py) shares the styles kept here. The codes offered come
+from the sandbox's tables: a dossier's fee code (sandbox/fees.py) and traders' stalls
+(sandbox/stalls.py), never from another screen's events.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING
 
 import ipywidgets as W
 
 from ..domain import wallets as rules
-from ..domain.dossier import Dossier, State
+from ..domain.dossier import Dossier
 from ..domain.money import format_vnd
 from ..domain.wallets import Account, PaymentRequest, Receipt, WalletApp
 from ..errors import InvalidInput, KnsError
-from ..i18n import _
+from ..i18n import N_, _
 from ..sandbox import fees
+from ..sandbox.fees import FeeCode, FeeDesk
+from ..sandbox.stalls import Stall, StallDesk
 from .base import Screen, esc, table
 from .session import open_box, page_query
+
+if TYPE_CHECKING:
+    from ..sandbox.store import Sandbox
 
 PRACTICE_BALANCE = 2_000_000  # what a new practice account starts with
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is a few MB
 COLLECTOR_OWNER = fees.COLLECTOR  # owner of the ward's fee account in the store
-CLOSED_STATES = (State.REJECTED, State.WITHDRAWN)
 
 CSS = """
 <style>
@@ -71,54 +77,23 @@ collection_name = fees.collection_name
 collection_account = fees.collection_account
 
 
-def fee_payload(box: Any, dossier: Dossier) -> str:
-    """The dynamic code that pays ``dossier``'s fee: the one the portal showed if it logged
-    one, else the same kind of code built here (training bank, the fee, the code in the
-    purpose and the bill number)."""
-    for event in reversed(box.events(subject=dossier.code)):
-        shown = event.payload.get("payload") if isinstance(event.payload, dict) else None
-        if not (isinstance(shown, str) and shown.startswith("000201")):
-            continue
-        try:
-            request = rules.payment_request(shown, box.wallets.banks)
-        except InvalidInput:
-            continue
-        if request.amount == dossier.fee_amount and request.dossier_code == dossier.code:
-            return request.payload
-    return fees.fee_payload(box, dossier)
+def fee_payload(box: Sandbox, dossier: Dossier) -> str:
+    """The dynamic code that pays ``dossier``'s fee: the sandbox's fee code, the one the
+    portal shows (issued on the first ask)."""
+    return FeeDesk(box).code_for(dossier.code).payload
 
 
-def pending_fees(box: Any) -> list[Dossier]:
-    """This person's dossiers with a fee still to pay."""
-    return [d for d in box.dossiers.list(owner=box.actor)
-            if d.fee_amount and not d.fee_paid and d.state not in CLOSED_STATES]
+def pending_fees(box: Sandbox) -> list[FeeCode]:
+    """Fee codes of this person's dossiers still to pay."""
+    return FeeDesk(box).payable(box.actor)
 
 
-@dataclass(frozen=True)
-class Stall:
-    """A trader's stall code, as the trader screen logged it."""
-
-    account: str
-    name: str
-    payload: str
-    owner: str
+def stalls(box: Sandbox, owner: str | None = None) -> list[Stall]:
+    """Every stall (or ``owner``'s stalls), the one set last coming last."""
+    return StallDesk(box).stalls(owner)
 
 
-def stalls(box: Any, owner: str | None = None) -> list[Stall]:
-    """The latest code of every stall (or of ``owner``'s stalls), the last one set last."""
-    found: dict[str, Stall] = {}
-    for event in box.events(action="trader.stall_created", actor=owner):
-        data = event.payload
-        values = [data.get(key) if isinstance(data, dict) else None
-                  for key in ("account", "name", "payload")]
-        if not all(isinstance(v, str) and v for v in values):
-            continue  # not written by this screen: nothing to offer
-        found.pop(values[0], None)
-        found[values[0]] = Stall(*values, owner=event.actor)
-    return list(found.values())
-
-
-def procedure_name(box: Any, code: str) -> str:
+def procedure_name(box: Sandbox, code: str) -> str:
     catalogue = box.dossiers.catalogue
     return catalogue[code].name if code in catalogue else code
 
@@ -147,11 +122,11 @@ def _stacked(children: tuple[W.Widget, ...]) -> tuple[W.Widget, ...]:
 class WalletScreen(Screen):
     """Pick a payer app, open a practice account, pay a QR code, see receipts and history."""
 
-    title = "Ứng dụng thanh toán (mô phỏng)"
+    title = N_("Ứng dụng thanh toán (mô phỏng)")
     frame = "phone"
     screen_id = "wallet"
 
-    def __init__(self, box: Any, *, dossier_code: str | None = None):
+    def __init__(self, box: Sandbox, *, dossier_code: str | None = None):
         self.apps = box.wallets.wallets
         self.asked_code = (dossier_code or "").strip()
         self.wanted = rules.find_dossier_code(self.asked_code) if self.asked_code else None
@@ -206,6 +181,10 @@ class WalletScreen(Screen):
         return dossier if self.box.dossiers.owner(dossier.code) == self.box.actor else None
 
     def _fee_payment(self, code: str) -> str | None:
+        fee = FeeDesk(self.box).get(code)
+        if fee is not None and fee.paid:
+            return fee.payment_reference
+        # A fee paid before fee codes were stored (an older store), or to a hand-made code.
         for payment in self.box.wallets.payments():
             if payment.dossier_code == code:
                 return payment.reference
@@ -218,7 +197,7 @@ class WalletScreen(Screen):
     # -- home: pick an app -------------------------------------------------------------
 
     def view_home(self) -> None:
-        notice = self.html(f'<div class="kns-wallet-warn">{esc(_(self.apps.notice))}</div>')
+        notice = self.html(f'<div class="kns-wallet-warn">{esc(self.apps.notice)}</div>')
         parts: list[W.Widget] = [notice, self._dossier_note()]
         ask = _("Chọn ứng dụng bạn (hoặc người dân) dùng để trả tiền:")
         parts.append(self.html(f"<p>{esc(ask)}</p>"))
@@ -228,7 +207,7 @@ class WalletScreen(Screen):
             status = (_("Tài khoản {number} · số dư {balance}").format(
                 number=account.number, balance=format_vnd(account.balance))
                 if account else _("Chưa có tài khoản: chạm để mở tài khoản tập dượt"))
-            button = self.button(app.name, lambda a=app: self.pick(a.code), width="100%",
+            button = self.button(app.name, partial(self.pick, app.code), width="100%",
                                  style="primary" if account else "")
             parts += [button, self.html(f'<div class="kns-muted">{esc(app.kind)} — '
                                         f"{esc(status)}</div>")]
@@ -339,7 +318,7 @@ class WalletScreen(Screen):
 
     # -- the steps of a payment ---------------------------------------------------------
 
-    def _step(self, code: str, values: dict[str, object] | None = None, *,
+    def _step(self, code: str, values: Mapping[str, object] | None = None, *,
               numbered: bool = True) -> W.HTML:
         """The app's own title and text for step ``code``, numbered among its steps."""
         app = self.app
@@ -364,14 +343,14 @@ class WalletScreen(Screen):
             self.amount = None
             self._go(self.view_app)
 
-        return self.button(_("Huỷ"), cancel, width="100%")
+        return self.button(_("Hủy"), cancel, width="100%")
 
     def _choices(self) -> list[tuple[str, str]]:
         options = []
-        for dossier in pending_fees(self.box):
+        for fee in pending_fees(self.box):
             options.append((_("Lệ phí hồ sơ {code} — {name} — {amount}").format(
-                code=dossier.code, name=procedure_name(self.box, dossier.procedure_code),
-                amount=format_vnd(dossier.fee_amount or 0)), f"fee:{dossier.code}"))
+                code=fee.dossier_code, name=procedure_name(self.box, fee.procedure_code),
+                amount=format_vnd(fee.amount)), f"fee:{fee.dossier_code}"))
         for stall in stalls(self.box):
             options.append((_("Biển QR quầy «{name}» (mã tĩnh, tự nhập số tiền)").format(
                 name=stall.name), f"stall:{stall.account}"))
@@ -415,7 +394,7 @@ class WalletScreen(Screen):
     def _payload_for(self, choice: str) -> str:
         kind, _sep, key = choice.partition(":")
         if kind == "fee":
-            return fee_payload(self.box, self.box.dossiers.get(key))
+            return FeeDesk(self.box).code_for(key).payload
         for stall in stalls(self.box):
             if stall.account == key:
                 return stall.payload

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...i18n import _
+from ...i18n import N_, _, translate
 from ..datafiles import DATA_DIR, checked_field, invalid, load_yaml, require
 from ..datafiles import flag_field as _flag
 from ..datafiles import text_field as _text
@@ -28,7 +28,7 @@ from ..datafiles import text_field as _text
 SCAMS_FILE = "scams.yaml"
 PATTERNS = ("qr_sticker", "qr_tampered", "lookalike_link", "otp_script", "genuine")
 SCRIPT_CHANNELS = ("qr", "call", "sms")
-UNVERIFIED = "chưa kiểm chứng"
+UNVERIFIED = N_("chưa kiểm chứng")
 # Reserved top-level domain (RFC 2606, RFC 6761): nobody can register it, nothing resolves.
 RESERVED_TLD = "invalid"
 PLACEHOLDERS = frozenset({
@@ -81,7 +81,7 @@ class Source:
 
     def cite(self) -> str:
         """The source, marked "chưa kiểm chứng" when the project could not check it."""
-        return self.text if self.verified else f"{self.text} ({_(UNVERIFIED)})"
+        return self.text if self.verified else f"{self.text} ({translate(UNVERIFIED)})"
 
 
 class _Sourced:
@@ -365,8 +365,8 @@ def _check_links(catalogue: ScamCatalogue, file: str) -> None:
                 ".{tld} và không thuộc reported_links").format(tld=RESERVED_TLD))
     for script, want in [(s, False) for s in catalogue.scripts] + [
             (s, True) for s in catalogue.genuine]:
-        for link in script.links:
-            url = link.format(bank_slug="nganhang")
+        for template in script.links:
+            url = template.format(bank_slug="nganhang")
             if check_link(url, catalogue=catalogue).genuine != want:
                 rule = (_("đường link của thông báo thật phải là địa chỉ .{suffix}") if want else
                         _("đường link của kẻ lừa đảo lại là một địa chỉ .{suffix} thật"))

@@ -292,7 +292,7 @@ def _imitation(catalogue: ScamCatalogue, labels: list[str], registrable: str, un
     tld_size = len(registrable.split(".")) - 1
     name_labels = [(i, label) for i, label in enumerate(labels[:len(labels) - tld_size])
                    if i not in used]
-    tokens = []
+    tokens: list[str] = []
     for _i, label in name_labels:
         tokens.extend(dict.fromkeys([label.replace("-", ""), label, *label.split("-")]))
     if not under_gov and any("gov" in token for token in tokens):

@@ -37,6 +37,7 @@ class ScamTexts:
         texts = self.sections.get(section, {}).get(name)
         if texts is None:  # raise what a missing field raises: file, entry ("sticker"), field
             require({}, name, file=self.file, entry=section)
+        assert texts is not None  # require() raised for a missing text
         return texts.get(language or get_language(), texts[DEFAULT_LANGUAGE])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
@@ -20,6 +20,9 @@ from ...domain.identity import format_date
 from ...i18n import _
 from ...sandbox import fees
 from ..base import Screen, esc
+
+if TYPE_CHECKING:
+    from ...sandbox.store import Sandbox
 
 CHANNEL = "cong-dvc"
 # The ward's practice collection account; the wallet app credits it when a fee is paid.
@@ -83,7 +86,7 @@ class Draft:
     attachments: Mapping[str, Attachment] = field(default_factory=dict)
     clean: Mapping[str, Any] = field(default_factory=dict)  # values after the checks
 
-    __hash__ = None  # dict fields: compare drafts, do not hash them
+    __hash__ = None  # type: ignore[assignment]  # dict fields: compare drafts, never hash
 
 
 def muted(text: str) -> str:
@@ -112,7 +115,17 @@ def quote_for(procedure: Procedure, clean: Mapping[str, Any]):
 class PortalBase(Screen):
     """State and plumbing of the portal; the views come from the step mixins."""
 
-    def __init__(self, box: Any):
+    if TYPE_CHECKING:  # provided by the step mixins that screen.PortalScreen joins
+        def start_form(self) -> None: ...
+        def my_dossiers(self) -> list[Dossier]: ...
+        def refresh(self) -> None: ...
+        def _payment_widgets(self, dossier: Dossier) -> list[W.Widget]: ...
+        def _log_attached(self, attachment: Attachment) -> None: ...
+        def _document_rows(self, proc: Procedure, attached: Mapping[str, Attachment],
+                           on_attach: Callable[[Attachment], None],
+                           on_remove: Callable[[str], None]) -> list[W.Widget]: ...
+
+    def __init__(self, box: Sandbox):
         self.view = "search"
         self.query = ""
         self.procedure_code: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import ipywidgets as W
@@ -13,15 +13,19 @@ from ...domain.catalogue import unverified_label
 from ...domain.dossier import Dossier
 from ...domain.forms import APPLICANT_KEYS, form_fields, form_value_label
 from ...domain.money import format_vnd
-from ...domain.vietqr import VietQR, encode
+from ...domain.vietqr import VietQR
 from ...errors import InvalidInput
 from ...i18n import _
 from ...sandbox import fees
+from ...sandbox.fees import FeeDesk
 from ..base import esc
 from .common import CHANNEL, PAYABLE_STATES, PortalBase, muted, quote_for, time_text
 
+if TYPE_CHECKING:
+    from ...sandbox.store import Sandbox
 
-def collection_account(box: Any) -> str:
+
+def collection_account(box: Sandbox) -> str:
     """The ward's fee account number (see sandbox/fees.py)."""
     return fees.collection_account(box).number
 
@@ -139,16 +143,16 @@ class ConfirmStep(PortalBase):
         from ...domain.qrimage import payment_card
 
         bank = load_banks().training_bank
-        account = collection_account(self.box)
-        qr = fee_qr(dossier, account)
-        payload = encode(qr).payload
-        name = collection_name()
+        # The sandbox's fee code for this dossier (issued once): the wallet pays this row.
+        fee = FeeDesk(self.box).code_for(dossier.code)
+        account, payload, name, qr = fee.account, fee.payload, fee.payee_name, fee.qr
         png = payment_card(qr, recipient_name=name, bank_name=bank.short_name)
         assert isinstance(png, bytes)
         alt = _("Mã QR tập dượt: nộp {amount} cho {name}, nội dung {purpose}").format(
-            amount=format_vnd(dossier.fee_amount), name=name, purpose=qr.purpose)
-        self.box.record("portal.fee_qr_shown", dossier.code, amount=dossier.fee_amount,
-                        bank_bin=bank.bin, account=account, payee_name=name, payload=payload)
+            amount=format_vnd(fee.amount), name=name, purpose=qr.purpose)
+        self.box.record("portal.fee_qr_shown", dossier.code, amount=fee.amount,
+                        bank_bin=fee.bank_bin, account=account, payee_name=name,
+                        payload=payload)
         link = wallet_link(self.box.actor, dossier.code)
         html = self._card(
             f"<h3>{esc(_('Nộp lệ phí {amount} bằng mã QR').format(amount=format_vnd(dossier.fee_amount)))}</h3>",

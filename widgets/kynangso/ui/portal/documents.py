@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import ipywidgets as W
@@ -56,7 +57,7 @@ class DocumentsStep(PortalBase):
                                             description=_("Bản chụp mẫu"),
                                             layout=W.Layout(width="auto")))
             use = self.button(_("Dùng bản mẫu"),
-                              lambda d=doc, p=picker: on_attach(attach_sample(d, p.value)))
+                              partial(lambda d, p: on_attach(attach_sample(d, p.value)), doc, picker))
             upload = W.FileUpload(accept=ACCEPT_ATTR, multiple=False,
                                   description=_("Tải tệp lên"),
                                   tooltip=_("Tệp PDF, JPG hoặc PNG, nhỏ hơn {limit}").format(
@@ -68,7 +69,7 @@ class DocumentsStep(PortalBase):
             self.sample_buttons[doc.code] = use
             controls: list[W.Widget] = [use, upload]
             if have:
-                controls.append(self.button(_("Gỡ tệp"), lambda d=doc: on_remove(d.code)))
+                controls.append(self.button(_("Gỡ tệp"), partial(on_remove, doc.code)))
             parts += [picker, W.HBox(controls, layout=W.Layout(flex_flow="row wrap"))]
             message = self.doc_errors.get(doc.code)
             if message:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import ipywidgets as W
 
 from ...domain.attachments import (
@@ -16,7 +18,7 @@ from ...domain.dossier import Dossier, State
 from ...domain.identity import field_label
 from ...domain.money import format_vnd
 from ...errors import InvalidInput, KnsError
-from ...i18n import _
+from ...i18n import _, translate
 from ...sandbox import world
 from ...sandbox.feedback import RATING_LABELS
 from ..base import esc
@@ -60,7 +62,7 @@ class DossierStep(PortalBase):
                     + self._due_html(d, proc) + fee + extra)
             if d.apology is not None:
                 html += f'<div class="kns-missing">{esc(_("Có phiếu xin lỗi và hẹn lại ngày trả"))}</div>'
-            button = self.button(_("Xem chi tiết"), lambda c=d.code: self.open_dossier(c))
+            button = self.button(_("Xem chi tiết"), partial(self.open_dossier, d.code))
             self.detail_buttons[d.code] = button
             card = W.VBox([self.html(html), button])
             card.add_class("kns-card")
@@ -195,9 +197,9 @@ class DossierStep(PortalBase):
         if done is not None:
             return [self.html('<div class="kns-msg-ok">' + esc(_(
                 "Bạn đã đánh giá: {n} — {label}. Cảm ơn bạn!").format(
-                    n=done.rating, label=_(RATING_LABELS[done.rating]))) + "</div>")]
+                    n=done.rating, label=translate(RATING_LABELS[done.rating]))) + "</div>")]
         self.rating = W.RadioButtons(
-            options=[(f"{n} — {_(label)}", n) for n, label in sorted(RATING_LABELS.items(),
+            options=[(f"{n} — {translate(label)}", n) for n, label in sorted(RATING_LABELS.items(),
                                                                     reverse=True)],
             value=None, description=_("Mức độ hài lòng"), layout=W.Layout(width="auto"))
         self._field(self.rating)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...i18n import N_
 from ..session import open_box
 from .confirm import ConfirmStep
 from .documents import DocumentsStep
@@ -14,7 +15,7 @@ from .search import SearchStep
 class PortalScreen(SearchStep, FormStep, DocumentsStep, ConfirmStep, DossierStep, FeedbackStep):
     """Cổng Dịch vụ công on a resident's phone."""
 
-    title = "Cổng Dịch vụ công (mô phỏng)"
+    title = N_("Cổng Dịch vụ công (mô phỏng)")
     frame = "phone"
     screen_id = "portal"
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import ipywidgets as W
 
 from ...domain.catalogue import Document, Procedure, channel_name, delivery_name
 from ...domain.identity import N_
-from ...i18n import _, nfc
+from ...i18n import _, nfc, translate
 from ...sandbox import world
 from ..base import esc
 from .common import CHANNEL, PortalBase, fee_text, time_text
@@ -36,7 +37,7 @@ class SearchStep(PortalBase):
         self.result_buttons = []
         for proc in found:
             b = self.button(f"{proc.name} — {proc.field}",
-                            lambda code=proc.code: self.open_procedure(code), width="auto")
+                            partial(self.open_procedure, proc.code), width="auto")
             b.add_class("kns-wrap")
             b.add_class("kns-result")
             self.result_buttons.append(b)
@@ -65,7 +66,7 @@ class SearchStep(PortalBase):
         parts = [f"<h3>{esc(proc.name)}</h3>",
                  self._line(_("Lĩnh vực"), proc.field),
                  self._line(_("Mức độ dịch vụ công trực tuyến"),
-                            _(SERVICE_LEVEL_NAMES.get(proc.service_level, proc.service_level))),
+                            translate(SERVICE_LEVEL_NAMES.get(proc.service_level, proc.service_level))),
                  self._line(_("Nơi nộp"), ", ".join(channel_name(c) for c in proc.channels))]
         if "vneid" in proc.channels and proc.vneid_level:
             parts.append(self._line(_("Tài khoản VNeID"), _(
