@@ -32,6 +32,7 @@ STAMP = "MẪU TẬP DƯỢT"
 class Sample:
     file: str
     title: str  # shown in the portal's sample picker
+    title_en: str  # the same in English (the picker follows the language switch)
     heading: str
     lines: tuple[str, ...]
     documents: tuple[str, ...]  # document codes of procedures.yaml it may stand in for
@@ -39,30 +40,34 @@ class Sample:
 
 
 SAMPLES = (
-    Sample("the-can-cuoc-mau.png", "Ảnh chụp thẻ căn cước (mẫu)", "CĂN CƯỚC",
+    Sample("the-can-cuoc-mau.png", "Ảnh chụp thẻ căn cước (mẫu)",
+           "Photo of an identity card (sample)", "CĂN CƯỚC",
            ("Số định danh cá nhân: 038090999000", "Họ, chữ đệm và tên: NGUYỄN VĂN MẪU",
             "Ngày sinh: 05/09/1990     Giới tính: Nam",
             "Nơi cư trú: Tổ dân phố Tân Lập, phường Trúc Lâm"),
            ("giay-to-tuy-than",)),
-    Sample("to-khai-mau.png", "Tờ khai đã điền (mẫu)", "TỜ KHAI",
+    Sample("to-khai-mau.png", "Tờ khai đã điền (mẫu)", "Filled-in form (sample)", "TỜ KHAI",
            ("Kính gửi: UBND phường Trúc Lâm", "Họ và tên người khai: Nguyễn Văn Mẫu",
             "Nội dung yêu cầu: (bản tập dượt)", "Người khai ký, ghi rõ họ tên"),
            ("to-khai-khai-sinh", "to-khai-khai-tu", "to-khai-ket-hon", "to-khai-ly-lich",
             "to-khai-ct01", "to-khai-tk1-ts", "don-dang-ky-bien-dong", "to-khai-thue-hkd")),
-    Sample("giay-chung-sinh-mau.png", "Giấy chứng sinh (mẫu)", "GIẤY CHỨNG SINH",
+    Sample("giay-chung-sinh-mau.png", "Giấy chứng sinh (mẫu)",
+           "Medical birth certificate (sample)", "GIẤY CHỨNG SINH",
            ("Họ tên mẹ: Trần Thị Mẫu", "Đã sinh con lúc 08 giờ 15, ngày 01/11/2025",
             "Giới tính của con: Nữ     Cân nặng: 3.100 gam", "Nơi sinh: Trạm y tế (giả lập)"),
            ("giay-chung-sinh",)),
-    Sample("giay-to-cho-o-mau.png", "Hợp đồng thuê nhà (mẫu)", "HỢP ĐỒNG THUÊ NHÀ",
+    Sample("giay-to-cho-o-mau.png", "Hợp đồng thuê nhà (mẫu)",
+           "Tenancy agreement (sample)", "HỢP ĐỒNG THUÊ NHÀ",
            ("Bên cho thuê: Lê Văn Chủ", "Bên thuê: Nguyễn Văn Mẫu",
             "Địa chỉ nhà: số 12, tổ dân phố Đồng Tâm, phường Trúc Lâm",
             "Thời hạn thuê: 24 tháng"),
            ("cho-o-hop-phap", "y-kien-chu-ho")),
-    Sample("ban-chinh-mau.png", "Bằng tốt nghiệp (bản chính, mẫu)", "BẰNG TỐT NGHIỆP",
+    Sample("ban-chinh-mau.png", "Bằng tốt nghiệp (bản chính, mẫu)",
+           "Diploma (original, sample)", "BẰNG TỐT NGHIỆP",
            ("Cấp cho: Nguyễn Văn Mẫu", "Ngày sinh: 05/09/1990",
             "Xếp loại: Khá", "Số hiệu: TD-000123 (giả lập)"),
            ("ban-chinh", "ban-sao")),
-    Sample("giay-to-khac-mau.png", "Giấy tờ khác (mẫu)", "GIẤY TỜ",
+    Sample("giay-to-khac-mau.png", "Giấy tờ khác (mẫu)", "Other document (sample)", "GIẤY TỜ",
            ("Bản chụp giấy tờ dùng để tập nộp hồ sơ", "Họ và tên: Nguyễn Văn Mẫu",
             "Không có giá trị pháp lý", "Dùng cho mọi loại giấy tờ còn lại"),
            (), fallback=True),
@@ -104,8 +109,9 @@ def index() -> dict:
                  "là hư cấu, mỗi ảnh có dấu MẪU TẬP DƯỢT. Chạy lại script để tạo lại."),
         "synthetic": True,
         "source": "scripts/make_sample_scans.py",
-        "samples": [{"file": s.file, "title": s.title, "documents": list(s.documents),
-                     "fallback": s.fallback} for s in SAMPLES],
+        "samples": [{"file": s.file, "title": {"vi": s.title, "en": s.title_en},
+                     "documents": list(s.documents), "fallback": s.fallback}
+                    for s in SAMPLES],
     }
 
 

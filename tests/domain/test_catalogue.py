@@ -402,7 +402,8 @@ def test_missing_file_is_a_data_file_error(tmp_path):
 
 
 def test_duplicate_field_names_are_named(tmp_path):
-    expect_error(write(tmp_path, lambda d, a, b: d["fields"].append("Cư trú")), "(tệp)", "fields")
+    expect_error(write(tmp_path, lambda d, a, b: d["fields"].append(
+        {"vi": "Cư trú", "en": "Residence again"})), "(tệp)", "fields")
 
 
 def test_numpy_integers_are_accepted_as_page_counts():

@@ -21,7 +21,7 @@ from kynangso.ui.trader import TraderScreen
 from kynangso.ui.vneid import VneidScreen
 from kynangso.ui.wallet import WalletScreen
 
-from helpers import button_labels, plain, text, widgets
+from helpers import button, button_labels, plain, text, widgets
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 
@@ -121,3 +121,56 @@ def test_vneid_texts_and_warnings_from_the_data_file_follow_the_language():
         "Your VNeID activation code is 123456. Do not give this code to anyone.")
     assert rules.scam_warnings[0].shown_title == "Scam warning"
     assert rules.scam_warnings[0].title == "Cảnh báo lừa đảo"  # the source table stays Vietnamese
+
+
+# --- texts of procedures.yaml and locality.yaml ---------------------------------------------
+
+
+def test_the_portal_shows_procedure_and_document_names_of_the_data_file_in_english(box):
+    screen = PortalScreen(box.as_actor("nguoi-dung", "resident"))
+    assert "Đăng ký khai sinh — Hộ tịch" in button_labels(screen.body)
+
+    screen.language.value = "en"
+    labels = button_labels(screen.body)
+    assert "Birth registration — Civil status" in labels
+    assert not any("Đăng ký khai sinh" in label for label in labels)
+    button(screen.body, "Birth registration — Civil status").click()
+    sheet = text(screen.body)
+    assert "Birth registration form" in sheet and "Tờ khai đăng ký khai sinh" not in sheet
+    assert "Field: Civil status" in sheet
+    assert "Registering within 60 days of the birth is on time" in sheet
+    assert "a fee at the rate set by the provincial People's Council" in sheet
+    # what the event log keeps does not depend on the language shown
+    assert box.events(action="portal.procedure_viewed")[-1].subject == "khai-sinh"
+
+    screen.language.value = "vi"
+    sheet = text(screen.body)
+    assert "Tờ khai đăng ký khai sinh" in sheet and "Birth registration form" not in sheet
+    assert "Lĩnh vực: Hộ tịch" in sheet
+
+
+def test_the_kiosk_shows_fields_and_counters_in_english_and_the_ticket_keeps_the_key(box):
+    screen = KioskScreen(box.as_actor("nguoi-dung", "resident"))
+    screen.language.value = "en"
+    assert "Civil status" in button_labels(screen.body)
+    assert "Hộ tịch" not in button_labels(screen.body)
+    button(screen.body, "Civil status").click()
+    card = plain(screen.ticket_card.value)
+    assert "Civil status – Certification counter" in card and "Field: Civil status" in card
+    ticket = box.events(action="queue.ticket")[-1]
+    assert ticket.payload["field"] == "Hộ tịch"  # the stored field is the Vietnamese key
+
+    screen.language.value = "vi"
+    button(screen.body, "Hộ tịch").click()
+    card = plain(screen.ticket_card.value)
+    assert "Quầy Hộ tịch – Chứng thực" in card and "Lĩnh vực: Hộ tịch" in card
+    assert [e.payload["field"] for e in box.events(action="queue.ticket")] == ["Hộ tịch"] * 2
+
+
+def test_the_hall_display_names_the_counters_in_english(box):
+    screen = CounterDisplay(box.as_actor("can-bo", "official"))
+    screen.language.value = "en"
+    assert "Residence counter" in text(screen.body)
+    assert "Counter 2 — Residence counter" in [label for label, _n in screen.counter.options]
+    screen.language.value = "vi"
+    assert "Quầy Cư trú" in text(screen.body) and "Residence counter" not in text(screen.body)

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidInput
-from ..i18n import _, nfc
+from ..i18n import _, in_language, nfc
 from .catalogue import Document, Procedure
-from .datafiles import DATA_DIR, invalid, load_yaml, require
+from .datafiles import DATA_DIR, invalid, load_yaml, require, wording
 from .identity import field_label
 
 SAMPLE_DIR = DATA_DIR / "sample_scans"
@@ -72,21 +72,21 @@ def human_size(size: int) -> str:
 def check_upload(document: Document, file_name: object, content: bytes) -> Attachment:
     """Accept a PDF/JPG/PNG under the size limit whose content matches its extension."""
     name = nfc(str(file_name or "")).strip()
-    label = field_label("giay_to")
+    label, doc = field_label("giay_to"), document.shown_name
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED:
         raise InvalidInput(_("{label} — «{doc}»: chỉ nhận tệp PDF, JPG hoặc PNG, nhận được "
-                             "tệp {value!r}").format(label=label, doc=document.name, value=name),
+                             "tệp {value!r}").format(label=label, doc=doc, value=name),
                            field="giay_to", value=name)
     if not content:
         raise InvalidInput(_("{label} — «{doc}»: tệp rỗng (0 byte), hãy chụp hoặc quét lại; "
-                             "nhận được {value!r}").format(label=label, doc=document.name,
+                             "nhận được {value!r}").format(label=label, doc=doc,
                                                            value=name),
                            field="giay_to", value=name)
     if len(content) > MAX_UPLOAD_BYTES:
         raise InvalidInput(_("{label} — «{doc}»: tệp phải nhỏ hơn {limit}, nhận được {value!r} "
                              "({size}); hãy chụp lại với độ phân giải thấp hơn").format(
-                                 label=label, doc=document.name,
+                                 label=label, doc=doc,
                                  limit=human_size(MAX_UPLOAD_BYTES), value=name,
                                  size=human_size(len(content))),
                            field="giay_to", value=name)
@@ -94,7 +94,7 @@ def check_upload(document: Document, file_name: object, content: bytes) -> Attac
     if not content.startswith(magic):
         raise InvalidInput(_("{label} — «{doc}»: nội dung tệp {value!r} không phải {kind} thật "
                              "(đuôi tệp không khớp nội dung); hãy lưu lại tệp đúng định dạng")
-                           .format(label=label, doc=document.name, value=name, kind=kind),
+                           .format(label=label, doc=doc, value=name, kind=kind),
                            field="giay_to", value=name)
     return Attachment(document.code, name, len(content), UPLOAD,
                       hashlib.sha256(content).hexdigest())
@@ -108,7 +108,7 @@ def missing_documents(procedure: Procedure, attached: Mapping[str, Any]) -> tupl
 def missing_message(missing: tuple[Document, ...]) -> str:
     """Why a dossier cannot go in yet: the missing documents by name."""
     return _("{label}: chưa nộp được vì còn thiếu {names}").format(
-        label=field_label("giay_to"), names="; ".join(d.name for d in missing))
+        label=field_label("giay_to"), names="; ".join(d.shown_name for d in missing))
 
 
 def attachments_of(form: Mapping[str, Any], documents: tuple[str, ...] | list[str] = ()
@@ -128,9 +128,14 @@ def attachments_of(form: Mapping[str, Any], documents: tuple[str, ...] | list[st
 @dataclass(frozen=True)
 class SampleScan:
     file: str
-    title: str
+    title: str  # Vietnamese; ``shown_title`` for the portal's picker
     documents: tuple[str, ...]
     fallback: bool
+    title_en: str = ""
+
+    @property
+    def shown_title(self) -> str:
+        return in_language(self.title, self.title_en)
 
     @property
     def path(self) -> Path:
@@ -146,8 +151,10 @@ def sample_scans() -> tuple[SampleScan, ...]:
     for index, item in enumerate(items, start=1):
         entry = f"samples[{index}]"
         name = require(item, "file", file=SAMPLE_INDEX, entry=entry, kind=str)
-        scan = SampleScan(name, require(item, "title", file=SAMPLE_INDEX, entry=name, kind=str),
-                          tuple(item.get("documents") or ()), bool(item.get("fallback")))
+        title, title_en = wording(item.get("title"), file=SAMPLE_INDEX, entry=name,
+                                  field="title")
+        scan = SampleScan(name, title, tuple(item.get("documents") or ()),
+                          bool(item.get("fallback")), title_en)
         if not scan.path.is_file():
             raise invalid(SAMPLE_INDEX, name, "file", name,
                           _("không có tệp ảnh này; chạy lại scripts/make_sample_scans.py"))
@@ -174,6 +181,6 @@ def attach_sample(document: Document, file: str) -> Attachment:
     if scan is None:
         raise InvalidInput(_("{label} — «{doc}»: chưa chọn bản chụp mẫu, nhận được "
                              "{value!r}").format(label=field_label("giay_to"),
-                                                 doc=document.name, value=file),
+                                                 doc=document.shown_name, value=file),
                            field="giay_to", value=file)
     return sample_attachment(document.code, scan)

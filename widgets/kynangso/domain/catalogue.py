@@ -23,6 +23,11 @@ Every rule and procedure keeps its ``source``, ``verified`` flag and
 ``checked`` day, so docs/sources.md can list what a trainer should re-check.
 
 Time rule kinds are described in :class:`TimeRule`.
+
+Texts a trainee reads (procedure, document, field and group names, notes, the fee's
+``otherwise``) are written ``{vi: ..., en: ...}`` in the file. The Vietnamese stays in
+``name``, ``field``... because other code and the sandbox use it as a key (a counter's
+fields, a stored dossier's KPI row); ``shown_*`` and ``*_label`` give the current language.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ from typing import TYPE_CHECKING, Any
 from unidecode import unidecode
 
 from ..errors import InvalidInput, MissingEntry
-from ..i18n import _, nfc
-from .datafiles import checked_field, invalid, load_yaml, require
+from ..i18n import _, in_language, nfc
+from .datafiles import checked_field, invalid, load_yaml, require, wording
 from .datafiles import flag_field as _flag
 from .datafiles import text_field as _text
 from .money import format_vnd
@@ -98,8 +103,13 @@ class Basis:
 @dataclass(frozen=True)
 class Document:
     code: str
-    name: str
+    name: str  # Vietnamese, as in the file; ``shown_name`` for a screen
     required: bool
+    name_en: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -131,21 +141,27 @@ class FeeRule:
     tiers: tuple[PageTier, ...] = ()
     cap_per_copy: int | None = None
     condition: str | None = None
-    otherwise: str = ""
+    otherwise: str = ""  # Vietnamese; ``otherwise_en`` its English
     exempt_groups: tuple[str, ...] = ()
     source: str = ""
     verified: bool = False
     note: str = ""
     checked: date | None = None
+    otherwise_en: str = ""
+
+    @property
+    def shown_otherwise(self) -> str:
+        return in_language(self.otherwise, self.otherwise_en)
 
     def describe(self) -> str:
-        """One Vietnamese line for a screen or a handout."""
+        """One line for a screen or a handout, in the current language."""
         text = {
             "free": lambda: _("Miễn phí"),
             "fixed": self._describe_fixed,
             "per_page": self._describe_per_page,
             "free_when": lambda: _("Miễn phí khi đăng ký đúng hạn; quá hạn: {rule}").format(
-                rule=self.otherwise or _("do tỉnh quy định")) + f" ({unverified_label()})",
+                rule=self.shown_otherwise or _("do tỉnh quy định"))
+            + f" ({unverified_label()})",
             "unverified": lambda: _("Lệ phí: {state}").format(state=unverified_label()),
         }[self.kind]()
         if not self.verified and self.kind != "unverified" and unverified_label() not in text:
@@ -214,8 +230,8 @@ class TimeRule:
 @dataclass(frozen=True)
 class Procedure:
     code: str
-    name: str
-    field: str
+    name: str  # Vietnamese, as in the file; ``shown_name`` for a screen
+    field: str  # the Vietnamese field name: a key (locality counters, KPI rows)
     service_level: str
     channels: tuple[str, ...]
     vneid_level: int
@@ -240,6 +256,28 @@ class Procedure:
                                                   hash=False, repr=False)
     # The procedure's own boxes of the portal form (domain/forms.py adds the rest).
     form: tuple[FormField, ...] = ()
+    # English of name, notes and field; of each group name (by code) in ``groups_en``.
+    name_en: str = ""
+    notes_en: str = ""
+    field_en: str = ""
+    groups_en: Mapping[str, str] = dataclasses.field(default_factory=dict, compare=False,
+                                                     hash=False, repr=False)
+
+    @property
+    def shown_name(self) -> str:
+        return in_language(self.name, self.name_en)
+
+    @property
+    def shown_notes(self) -> str:
+        return in_language(self.notes, self.notes_en)
+
+    @property
+    def shown_field(self) -> str:
+        return in_language(self.field, self.field_en)
+
+    def group_label(self, code: str) -> str:
+        """The name of reduced-fee group ``code`` in the current language."""
+        return in_language(self.groups.get(code, code), self.groups_en.get(code, ""))
 
     @property
     def required_documents(self) -> tuple[Document, ...]:
@@ -256,7 +294,7 @@ class Procedure:
         rule = self.fee
         if group is not None and group in rule.exempt_groups:
             return FeeQuote(0, rule.verified, _("Miễn phí cho {group}").format(
-                group=self.groups[group]))
+                group=self.group_label(group)))
         if rule.kind == "free":
             quote = FeeQuote(0, rule.verified, _("Miễn phí"))
         elif rule.kind == "unverified":
@@ -267,7 +305,8 @@ class Procedure:
                 quote = FeeQuote(0, rule.verified, _("Miễn phí vì đăng ký đúng hạn"))
             else:
                 quote = FeeQuote(None, False, _("Đăng ký quá hạn: {rule} ({state})").format(
-                    rule=rule.otherwise or _("lệ phí do tỉnh quy định"), state=unverified_label()))
+                    rule=rule.shown_otherwise or _("lệ phí do tỉnh quy định"),
+                    state=unverified_label()))
         elif rule.kind == "per_page":
             quote = self._quote_per_page(pages, copies)
         else:
@@ -286,7 +325,7 @@ class Procedure:
         if channel not in self.channels:
             raise InvalidInput(
                 _("Kênh nộp (channel) {value!r} không dùng được cho thủ tục {name}; "
-                  "các kênh: {allowed}").format(value=channel, name=self.name,
+                  "các kênh: {allowed}").format(value=channel, name=self.shown_name,
                                                 allowed=", ".join(self.channels)),
                 field="channel", value=channel)
         for name, value, label in (("pages", pages, _("Số trang")),
@@ -330,13 +369,13 @@ class Procedure:
         if group is not None and group in rule.reduced_groups and rule.reduced_amount is not None:
             base = rule.reduced_amount
             text = _("Mức giảm cho {group}: {amount}").format(
-                group=self.groups[group], amount=format_vnd(base))
+                group=self.group_label(group), amount=format_vnd(base))
         elif channel in ONLINE_CHANNELS and rule.online_amount is not None:
             base = rule.online_amount
             text = _("Nộp trực tuyến: {amount}").format(amount=format_vnd(base))
         elif group is not None:
             text += _(" (nhóm {group} không được giảm ở thủ tục này)").format(
-                group=self.groups[group])
+                group=self.group_label(group))
         total = base
         if rule.extra_copy_from is not None and rule.extra_copy_amount is not None:
             extra = max(0, copies - rule.extra_copy_from + 1)
@@ -351,11 +390,23 @@ class Catalogue:
     """The procedures of one ward, in file order; look up by code, search by words."""
 
     def __init__(self, procedures: tuple[Procedure, ...], *, fields: tuple[str, ...] = (),
-                 groups: Mapping[str, str] | None = None, file: str = ""):
+                 groups: Mapping[str, str] | None = None, file: str = "",
+                 fields_en: Mapping[str, str] | None = None,
+                 groups_en: Mapping[str, str] | None = None):
         self._by_code = {p.code: p for p in procedures}
-        self.fields = fields
+        self.fields = fields  # Vietnamese names: the keys counters and procedures use
         self.groups = MappingProxyType(dict(groups or {}))
+        self.fields_en = MappingProxyType(dict(fields_en or {}))
+        self.groups_en = MappingProxyType(dict(groups_en or {}))
         self.file = file
+
+    def field_label(self, field: str) -> str:
+        """Field (lĩnh vực) ``field`` in the current language; itself when not listed."""
+        return in_language(field, self.fields_en.get(field, ""))
+
+    def group_label(self, code: str) -> str:
+        """Reduced-fee group ``code`` in the current language."""
+        return in_language(self.groups.get(code, code), self.groups_en.get(code, ""))
 
     def __iter__(self) -> Iterator[Procedure]:
         return iter(self._by_code.values())
@@ -382,15 +433,18 @@ class Catalogue:
         """Procedures whose name, field, code or keywords contain every word of ``text``.
 
         Diacritics and case are ignored ("khai sinh" finds "Đăng ký khai sinh");
-        a word matches the start of a word. Name matches come first.
+        a word matches the start of a word. Name matches come first. The English name and
+        field match too, whatever the language shown, so a search (and the results the
+        event log keeps) never depends on the language switch.
         """
         words = re.findall(r"\w+", fold(text))
         if not words:
             return tuple(self)
         found = []
         for order, proc in enumerate(self):
-            name_words = re.findall(r"\w+", fold(proc.name))
-            other = " ".join([proc.field, proc.code.replace("-", " "), *proc.keywords])
+            name_words = re.findall(r"\w+", fold(f"{proc.name} {proc.name_en}"))
+            other = " ".join([proc.field, proc.field_en, proc.code.replace("-", " "),
+                              *proc.keywords])
             all_words = name_words + re.findall(r"\w+", fold(other))
             if all(any(w.startswith(q) for w in all_words) for q in words):
                 in_name = sum(any(w.startswith(q) for w in name_words) for q in words)
@@ -417,25 +471,35 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     if not isinstance(data, dict):
         raise invalid(file, top, "procedures", type(data).__name__,
                       _("tệp phải là một bảng có khóa 'procedures'"))
-    fields = tuple(require(data, "fields", file=file, entry=top, kind=list))
-    if not all(isinstance(f, str) and f.strip() for f in fields) or len(set(fields)) != len(fields):
-        raise invalid(file, top, "fields", list(fields), _("cần danh sách tên lĩnh vực, không trùng"))
-    groups = data.get("groups") or {}
-    if not isinstance(groups, dict) or not all(isinstance(v, str) for v in groups.values()):
-        raise invalid(file, top, "groups", groups, _("cần bảng mã nhóm -> tên nhóm"))
+    # Each field is {vi, en}; the Vietnamese is the key procedures and counters use.
+    raw_fields = require(data, "fields", file=file, entry=top, kind=list)
+    fields_en = dict(wording(raw_field, file=file, entry=top, field=f"fields[{index}]")
+                     for index, raw_field in enumerate(raw_fields, start=1))
+    fields = tuple(fields_en)
+    if len(fields) != len(raw_fields):
+        raise invalid(file, top, "fields", list(raw_fields),
+                      _("cần danh sách tên lĩnh vực, không trùng"))
+    raw_groups = data.get("groups") or {}
+    if not isinstance(raw_groups, dict):
+        raise invalid(file, top, "groups", raw_groups, _("cần bảng mã nhóm -> tên nhóm"))
+    names = {code: wording(name, file=file, entry=top, field=f"groups.{code}")
+             for code, name in raw_groups.items()}
+    groups = {code: vi for code, (vi, _en) in names.items()}
+    groups_en = {code: en for code, (_vi, en) in names.items()}
     raw = require(data, "procedures", file=file, entry=top, kind=list)
     procedures: list[Procedure] = []
     seen: set[str] = set()
     for index, item in enumerate(raw, start=1):
         entry = item.get("code") if isinstance(item, dict) else None
         entry = entry if isinstance(entry, str) and entry else f"#{index}"
-        proc = _procedure(item, file=file, entry=entry, fields=fields,
-                          groups=MappingProxyType(dict(groups)))
+        proc = _procedure(item, file=file, entry=entry, fields=fields_en,
+                          groups=MappingProxyType(groups), groups_en=MappingProxyType(groups_en))
         if proc.code in seen:
             raise invalid(file, entry, "code", proc.code, _("mã thủ tục bị trùng"))
         seen.add(proc.code)
         procedures.append(proc)
-    return Catalogue(tuple(procedures), fields=fields, groups=groups, file=file)
+    return Catalogue(tuple(procedures), fields=fields, groups=groups, file=file,
+                     fields_en=fields_en, groups_en=groups_en)
 
 
 
@@ -467,8 +531,18 @@ def _int(item: Any, key: str, *, file: str, entry: str, prefix: str = "",
     return value
 
 
-def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
-               groups: Mapping[str, str]) -> Procedure:
+def _shown_text(item: Any, key: str, *, file: str, entry: str, optional: bool = False,
+                prefix: str = "") -> tuple[str, str]:
+    """A text a trainee reads, ``{vi, en}``: (Vietnamese, English); ("", "") when optional
+    and absent or empty."""
+    raw = item.get(key) if isinstance(item, dict) else None
+    if optional and (raw is None or raw == ""):
+        return "", ""
+    return wording(raw, file=file, entry=entry, field=prefix + key)
+
+
+def _procedure(item: Any, *, file: str, entry: str, fields: Mapping[str, str],
+               groups: Mapping[str, str], groups_en: Mapping[str, str]) -> Procedure:
     from .forms import read_form  # forms.py imports this module: import it here, not on top
 
     if not isinstance(item, dict):
@@ -481,6 +555,8 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
         raise invalid(file, entry, "field", field_name,
                       _("lĩnh vực phải có trong danh sách 'fields': {allowed}").format(
                           allowed=", ".join(fields)))
+    name, name_en = _shown_text(item, "name", file=file, entry=entry)
+    notes, notes_en = _shown_text(item, "notes", file=file, entry=entry, optional=True)
     level = _text(item, "service_level", file=file, entry=entry)
     if level not in SERVICE_LEVELS:
         raise invalid(file, entry, "service_level", level,
@@ -506,7 +582,7 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
         raise invalid(file, entry, "keywords", keywords, _("cần một danh sách từ khóa"))
     return Procedure(
         code=code,
-        name=_text(item, "name", file=file, entry=entry),
+        name=name,
         field=field_name,
         service_level=level,
         channels=channels,
@@ -518,7 +594,7 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
                    entry=entry),
         delivery=delivery,
         online=online,
-        notes=_text(item, "notes", file=file, entry=entry, optional=True),
+        notes=notes,
         keywords=tuple(keywords),
         source=_text(item, "source", file=file, entry=entry),
         verified=_flag(item, "verified", file=file, entry=entry),
@@ -529,6 +605,10 @@ def _procedure(item: Any, *, file: str, entry: str, fields: tuple[str, ...],
         authority_source=_authority_source(item, file=file, entry=entry),
         groups=groups,
         form=read_form(item.get("form"), file=file, entry=entry),
+        name_en=name_en,
+        notes_en=notes_en,
+        field_en=fields[field_name],
+        groups_en=groups_en,
     )
 
 
@@ -554,10 +634,11 @@ def _authority_source(item: dict, *, file: str, entry: str) -> str:
 def _documents(item: dict, *, file: str, entry: str) -> tuple[Document, ...]:
     docs = []
     for raw in require(item, "documents", file=file, entry=entry, kind=list):
-        docs.append(Document(
-            code=_text(raw, "code", file=file, entry=entry),
-            name=_text(raw, "name", file=file, entry=entry),
-            required=_flag(raw, "required", file=file, entry=entry)))
+        code = _text(raw, "code", file=file, entry=entry)
+        name, name_en = wording(raw.get("name"), file=file, entry=entry,
+                                field=f"documents.{code}.name")
+        docs.append(Document(code=code, name=name, name_en=name_en,
+                             required=_flag(raw, "required", file=file, entry=entry)))
     codes = [d.code for d in docs]
     if len(set(codes)) != len(codes):
         raise invalid(file, entry, "documents", codes, _("mã giấy tờ bị trùng"))
@@ -602,8 +683,9 @@ def _fee(raw: dict, *, file: str, entry: str, groups: Mapping[str, str]) -> FeeR
         if condition not in CONDITIONS:
             raise invalid(file, entry, "fee.condition", condition,
                           _("chỉ được dùng {allowed}").format(allowed=", ".join(CONDITIONS)))
-        return FeeRule(condition=condition,
-                       otherwise=_text(raw, "otherwise", file=file, entry=entry, optional=True),
+        otherwise, otherwise_en = _shown_text(raw, "otherwise", file=file, entry=entry,
+                                              optional=True, prefix="fee.")
+        return FeeRule(condition=condition, otherwise=otherwise, otherwise_en=otherwise_en,
                        **common)
     if kind == "per_page":
         tiers = []

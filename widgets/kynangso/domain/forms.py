@@ -177,7 +177,7 @@ def form_value_label(procedure: Procedure, key: str, value: Any) -> str:
         if key == "nhan_ket_qua":
             return delivery_name(value)
         if key == "doi_tuong":
-            return procedure.groups.get(value, str(value))
+            return procedure.group_label(str(value))
     except KnsError:  # a value stored by something else than the form: show it as is
         pass
     return str(value)
@@ -255,7 +255,7 @@ def check_value(spec: FormField, raw: str, procedure: Procedure, today: date) ->
         if raw and raw not in procedure.fee.reduced_groups:
             raise InvalidInput(_("{label} phải là một trong {allowed}, nhận được {value!r}")
                                .format(label=spec.key, value=raw, allowed=", ".join(
-                                   procedure.groups[g] for g in procedure.fee.reduced_groups)),
+                                   procedure.group_label(g) for g in procedure.fee.reduced_groups)),
                                field=spec.key, value=raw)
         return raw or None
     raise ValueError(f"unknown form field kind {kind!r}")

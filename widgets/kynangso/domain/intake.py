@@ -65,7 +65,8 @@ def decide(procedure: Procedure, attached: Iterable[str]) -> IntakeDecision:
     if check.complete:
         return IntakeDecision(check, "")
     reason = _("Thiếu {n} giấy tờ bắt buộc: {names}").format(
-        n=len(check.missing_required), names="; ".join(d.name for d in check.missing_required))
+        n=len(check.missing_required),
+        names="; ".join(d.shown_name for d in check.missing_required))
     return IntakeDecision(check, reason)
 
 

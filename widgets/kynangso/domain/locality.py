@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingEntry
-from ..i18n import _
-from .datafiles import checked_field, flag_field, invalid, load_yaml, require
+from ..i18n import _, in_language
+from .datafiles import checked_field, flag_field, invalid, load_yaml, require, wording
 from .datafiles import text_field as _text
 
 DEFAULT_FILE = "locality.yaml"
@@ -25,8 +25,13 @@ DEFAULT_FILE = "locality.yaml"
 @dataclass(frozen=True)
 class Counter:
     number: int
-    name: str
-    fields: tuple[str, ...]
+    name: str  # Vietnamese; ``shown_name`` for the kiosk and the hall display
+    fields: tuple[str, ...]  # Vietnamese field names: keys, as in procedures.yaml
+    name_en: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,8 @@ def _counters(raw: dict, file: str) -> tuple[Counter, ...]:
         fields = require(item, "fields", file=file, entry=entry, kind=list)
         if not all(isinstance(f, str) and f.strip() for f in fields):
             raise invalid(file, entry, "fields", fields, _("cần danh sách tên lĩnh vực"))
-        counters.append(Counter(number, _text(item, "name", file, entry), tuple(fields)))
+        name, name_en = wording(item.get("name"), file=file, entry=entry, field="name")
+        counters.append(Counter(number, name, tuple(fields), name_en))
     numbers = [c.number for c in counters]
     if not counters or len(set(numbers)) != len(numbers):
         raise invalid(file, "counters", "number", numbers, _("cần ít nhất một quầy, số không trùng"))

@@ -617,7 +617,7 @@ def vneid_procedures(catalogue: Catalogue) -> tuple[Procedure, ...]:
 def check_level(procedure: Procedure, level: int, rules: VneidRules) -> None:
     """Refuse, in the app's words, a procedure that needs a higher level than ``level``."""
     if level < procedure.vneid_level:
-        raise _error("muc_dinh_danh", rules.text("level2_required", procedure=procedure.name,
+        raise _error("muc_dinh_danh", rules.text("level2_required", procedure=procedure.shown_name,
                                                  level=level), level)
 
 
@@ -698,7 +698,7 @@ def dossier_notices(dossiers: Iterable[Dossier], catalogue: Catalogue) -> list[N
     """One notice per step a dossier took after its draft (the status changes)."""
     notices: list[Notice] = []
     for dossier in dossiers:
-        name = (catalogue[dossier.procedure_code].name if dossier.procedure_code in catalogue
+        name = (catalogue[dossier.procedure_code].shown_name if dossier.procedure_code in catalogue
                 else dossier.procedure_code)
         for step in dossier.history:
             if step.state is State.DRAFT:

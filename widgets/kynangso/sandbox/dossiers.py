@@ -125,14 +125,14 @@ class DossierDesk:
         if channel not in procedure.channels:
             offered = ", ".join(channel_name(c) for c in procedure.channels)
             raise InvalidInput(_("Thủ tục «{name}» không nộp được qua {channel}; nộp qua: "
-                                 "{offered}").format(name=procedure.name,
+                                 "{offered}").format(name=procedure.shown_name,
                                                      channel=channel_name(channel),
                                                      offered=offered),
                                field="kenh_nop", value=channel)
         if channel == "vneid" and vneid_level is not None and vneid_level < procedure.vneid_level:
             raise InvalidInput(_("Thủ tục «{name}» trên VNeID cần tài khoản định danh điện tử "
                                  "mức {need}; tài khoản này đang ở mức {have}").format(
-                                     name=procedure.name, need=procedure.vneid_level,
+                                     name=procedure.shown_name, need=procedure.vneid_level,
                                      have=vneid_level),
                                field="muc_dinh_danh", value=vneid_level)
         quote = procedure.quote_fee(channel=channel, pages=pages, copies=copies, group=group)

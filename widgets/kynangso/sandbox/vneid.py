@@ -557,7 +557,7 @@ class VneidDesk:
         if "vneid" not in procedure.channels:
             raise self._refuse(action, number, InvalidInput(
                 _("Thủ tục «{name}» chưa nộp được trên VNeID; hãy nộp trên Cổng Dịch vụ công "
-                  "hoặc tại Trung tâm.").format(name=procedure.name), field="thu_tuc",
+                  "hoặc tại Trung tâm.").format(name=procedure.shown_name), field="thu_tuc",
                 value=procedure_code), reason="channel", procedure=procedure_code)
         try:
             rules_.check_level(procedure, row.level, self.rules)

@@ -197,7 +197,8 @@ class BackofficeScreen(Screen):
                                           if s not in (State.DRAFT, State.SUBMITTED)],
             value="", description=_("Lọc theo trạng thái"), style=wide)
         self.procedure_filter = W.Dropdown(
-            options=[(_("Tất cả thủ tục"), "")] + [(p.name, p.code) for p in self.desk.catalogue],
+            options=[(_("Tất cả thủ tục"), "")]
+            + [(p.shown_name, p.code) for p in self.desk.catalogue],
             value="", description=_("Lọc theo thủ tục"), style=wide,
             layout=W.Layout(width="460px"))
         for control in (self.state_filter, self.procedure_filter):
@@ -255,7 +256,7 @@ class BackofficeScreen(Screen):
             time=f"{self.box.now():%H:%M %d/%m/%Y}"))
 
     def _procedure_name(self, code: str) -> str:
-        return self.desk.catalogue[code].name if code in self.desk.catalogue else code
+        return self.desk.catalogue[code].shown_name if code in self.desk.catalogue else code
 
     def refresh_lists(self) -> None:
         now = self.box.now()
@@ -407,7 +408,7 @@ class BackofficeScreen(Screen):
     def _show_detail(self, dossier: Dossier) -> None:
         procedure = self._procedure(dossier)
         today = self.box.now().date()
-        name = procedure.name if procedure else dossier.procedure_code
+        name = procedure.shown_name if procedure else dossier.procedure_code
         # The applicant's own moves (submit, withdraw) are not the desk's to offer.
         allowed = [s for s in lifecycle.allowed_next(dossier) if s not in APPLICANT_MOVES]
         if allowed:
@@ -455,7 +456,7 @@ class BackofficeScreen(Screen):
         rows, classes = [], []
         for doc in procedure.documents:
             attached = doc.code in dossier.documents
-            rows.append((doc.name, _("Bắt buộc") if doc.required else _("Không bắt buộc"),
+            rows.append((doc.shown_name, _("Bắt buộc") if doc.required else _("Không bắt buộc"),
                          _("Có") if attached else _("THIẾU") if doc.required else _("Không có")))
             classes.append("kns-early" if attached else "kns-late" if doc.required else "")
         for code in decision.check.unknown:

@@ -22,11 +22,15 @@ class KioskScreen(Screen):
     def render(self) -> None:
         self.clear()
         self.ticket_card = W.HTML()
+        # The button shows the field in the current language; the ticket keeps the key.
         self.field_buttons = [
-            self.button(field, partial(self.take, field), width="100%")
+            self.button(self._field_label(field), partial(self.take, field), width="100%")
             for field in self.box.queue.fields()]
         intro = self.html(f"<p>{esc(_('Chạm vào lĩnh vực thủ tục bạn cần làm:'))}</p>")
         self.show(intro, *self.field_buttons)
+
+    def _field_label(self, field: str) -> str:
+        return self.box.dossiers.catalogue.field_label(field)
 
     def take(self, field: str) -> None:
         ticket = self.box.queue.take(field)
@@ -39,8 +43,8 @@ class KioskScreen(Screen):
             '<div class="kns-card" role="status">'
             f'<div class="kns-muted">{esc(_("Số thứ tự của bạn"))}</div>'
             f'<div class="kns-big kns-ticket-number">{esc(ticket.number)}</div>'
-            f"<div><b>{esc(counter.name)}</b> ({esc(_('số'))} {counter.number})</div>"
-            f"<div>{esc(_('Lĩnh vực'))}: {esc(ticket.field)}</div>"
+            f"<div><b>{esc(counter.shown_name)}</b> ({esc(_('số'))} {counter.number})</div>"
+            f"<div>{esc(_('Lĩnh vực'))}: {esc(self._field_label(ticket.field))}</div>"
             f"<div>{esc(_('Số người đang chờ trước bạn'))}: {ahead}</div>"
             f"<div>{esc(_('Thời gian chờ dự kiến'))}: "
             f"{esc(wait)}</div>"
@@ -62,7 +66,7 @@ class CounterDisplay(Screen):
     def render(self) -> None:
         self.board = W.HTML()
         self.counter = W.Dropdown(
-            options=[(f"{_('Quầy')} {c.number} — {c.name}", c.number)
+            options=[(f"{_('Quầy')} {c.number} — {c.shown_name}", c.number)
                      for c in self.box.queue.locality.counters],
             description=_("Quầy của tôi"), style={"description_width": "initial"})
         self.call_button = self.button(_("Gọi số tiếp theo"), self.call_next, style="primary")
@@ -79,7 +83,7 @@ class CounterDisplay(Screen):
         for ticket in self.box.queue.tickets(day=self.box.now().date()):
             if ticket.status == "waiting":
                 waiting[ticket.counter] = waiting.get(ticket.counter, 0) + 1
-        rows = [(f"{_('Quầy')} {c.number}", c.name, serving.get(c.number) or "—",
+        rows = [(f"{_('Quầy')} {c.number}", c.shown_name, serving.get(c.number) or "—",
                  waiting.get(c.number, 0)) for c in self.box.queue.locality.counters]
         self.board.value = table([_("Quầy"), _("Phục vụ"), _("Đang gọi số"), _("Đang chờ")],
                                  rows)

@@ -447,7 +447,7 @@ class VneidScreen(Screen):
         self.procedure_buttons = {}
         for procedure in self.desk.procedures():
             need = _("cần định danh mức {level}").format(level=procedure.vneid_level)
-            button = self.wide(f"{procedure.name} ({need})",
+            button = self.wide(f"{procedure.shown_name} ({need})",
                                partial(self.choose, procedure))
             self.procedure_buttons[procedure.code] = button
             children.append(button)
@@ -467,7 +467,7 @@ class VneidScreen(Screen):
 
     def _procedure_name(self, code: str) -> str:
         catalogue = self.desk.catalogue
-        return catalogue[code].name if code in catalogue else code
+        return catalogue[code].shown_name if code in catalogue else code
 
     def choose(self, procedure: Procedure) -> None:
         self.chosen = self.desk.check_procedure(self.cccd, procedure.code)
@@ -481,7 +481,7 @@ class VneidScreen(Screen):
         name.disabled = number.disabled = True
         self.contact = self.field(_("Số điện thoại liên hệ"), value=account.phone)
         return [
-            self.html(f'<p><b>{esc(procedure.name)}</b></p>'),
+            self.html(f'<p><b>{esc(procedure.shown_name)}</b></p>'),
             self._note(_("Thông tin lấy từ tài khoản định danh điện tử; phần khai chi tiết "
                          "làm tiếp trên Cổng Dịch vụ công.")),
             name, number,

@@ -95,7 +95,7 @@ def stalls(box: Sandbox, owner: str | None = None) -> list[Stall]:
 
 def procedure_name(box: Sandbox, code: str) -> str:
     catalogue = box.dossiers.catalogue
-    return catalogue[code].name if code in catalogue else code
+    return catalogue[code].shown_name if code in catalogue else code
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:

@@ -55,7 +55,7 @@ class ConfirmStep(PortalBase):
             if value is None:
                 continue
             shown.append(self._line(labels[key], form_value_label(proc, key, value)))
-        files = "".join(f"<li>{esc(d.name)}: {esc(draft.attachments[d.code].describe())}</li>"
+        files = "".join(f"<li>{esc(d.shown_name)}: {esc(draft.attachments[d.code].describe())}</li>"
                         for d in proc.documents if d.code in draft.attachments)
         quote = quote_for(proc, draft.clean)
         if quote.amount is None:
@@ -66,7 +66,7 @@ class ConfirmStep(PortalBase):
             fee = f"{format_vnd(quote.amount)} — {quote.explanation}"
         card = self._card(
             f'<div class="kns-step">{esc(_("Bước 3/3: Kiểm tra và nộp"))}</div>',
-            f"<h3>{esc(proc.name)}</h3>", *shown,
+            f"<h3>{esc(proc.shown_name)}</h3>", *shown,
             f"<div><b>{esc(_('Giấy tờ kèm theo'))}:</b><ul>{files}</ul></div>",
             self._line(_("Lệ phí"), fee),
             self._line(_("Thời hạn giải quyết"), time_text(proc)),
@@ -116,7 +116,7 @@ class ConfirmStep(PortalBase):
         card = self._card(
             f'<div class="kns-muted">{esc(_("Mã hồ sơ của bạn"))}</div>',
             f'<div class="kns-code kns-dossier-code">{esc(dossier.code)}</div>',
-            self._line(_("Thủ tục"), proc.name),
+            self._line(_("Thủ tục"), proc.shown_name),
             self._line(_("Trạng thái"), dossier.state.label),
             self._due_html(dossier, proc))
         return [self.html(card), *self._payment_widgets(dossier),

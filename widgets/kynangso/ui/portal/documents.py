@@ -50,10 +50,10 @@ class DocumentsStep(PortalBase):
                       f"{esc(have.describe())}</span>" if have else
                       f'<span class="{"kns-missing" if doc.required else "kns-muted"}">'
                       f"{esc(_('Chưa có tệp'))}</span>")
-            parts: list[W.Widget] = [self.html(f"<div><b>{esc(doc.name)}</b> ({esc(need)})</div>"
-                                               f"<div>{status}</div>")]
+            parts: list[W.Widget] = [self.html(
+                f"<div><b>{esc(doc.shown_name)}</b> ({esc(need)})</div><div>{status}</div>")]
             samples = samples_for(doc.code)
-            picker = self._field(W.Dropdown(options=[(s.title, s.file) for s in samples],
+            picker = self._field(W.Dropdown(options=[(s.shown_title, s.file) for s in samples],
                                             description=_("Bản chụp mẫu"),
                                             layout=W.Layout(width="auto")))
             use = self.button(_("Dùng bản mẫu"),
@@ -82,7 +82,7 @@ class DocumentsStep(PortalBase):
         missing = missing_documents(proc, attached)
         if missing:
             text = _("Còn thiếu giấy tờ bắt buộc: {names}").format(
-                names="; ".join(d.name for d in missing))
+                names="; ".join(d.shown_name for d in missing))
             rows.append(self.html(f'<div class="kns-missing" role="status">{esc(text)}</div>'))
         else:
             rows.append(self.html(f'<div class="kns-ok" role="status">'

@@ -57,7 +57,7 @@ class DossierStep(PortalBase):
             elif d.state in (State.RESOLVED, State.RESULT_RETURNED):
                 extra = f'<div class="kns-ok">{esc(_("Có kết quả — bấm «Xem chi tiết» để nhận"))}</div>'
             html = (f'<div class="kns-code" style="font-size:1.1em">{esc(d.code)}</div>'
-                    f"<div>{esc(proc.name if proc else d.procedure_code)}</div>"
+                    f"<div>{esc(proc.shown_name if proc else d.procedure_code)}</div>"
                     f'<div><span class="kns-state">{esc(d.state.label)}</span></div>'
                     + self._due_html(d, proc) + fee + extra)
             if d.apology is not None:
@@ -87,7 +87,7 @@ class DossierStep(PortalBase):
         proc = self.catalogue[d.procedure_code]
         self.refresh_button = self.button(_("Làm mới"), self.refresh, style="info")
         parts = [f'<div class="kns-code">{esc(d.code)}</div>',
-                 f"<div>{esc(proc.name)}</div>",
+                 f"<div>{esc(proc.shown_name)}</div>",
                  f'<div><span class="kns-state">{esc(d.state.label)}</span></div>',
                  self._due_html(d, proc), self._history(d)]
         if d.state is State.REJECTED:
@@ -170,14 +170,14 @@ class DossierStep(PortalBase):
         if way == "truc-tuyen":
             text = _("Kết quả điện tử (bản tập dượt, không có giá trị pháp lý): {name} — hồ sơ "
                      "{code}. Bản điện tử cũng được lưu vào kho dữ liệu của bạn trên Cổng.").format(
-                         name=proc.name, code=d.code)
+                         name=proc.shown_name, code=d.code)
         elif way == "buu-chinh":
             text = _("Kết quả được gửi qua bưu chính tới: {address}. Khi nhận, kiểm tra đúng mã "
                      "hồ sơ {code}.").format(address=d.applicant.get("dia_chi", ""), code=d.code)
         else:
             try:
                 counter = ward.counter_for(proc.field)
-                where = f"{ward.centre}, {_('Quầy')} {counter.number} — {counter.name}"
+                where = f"{ward.centre}, {_('Quầy')} {counter.number} — {counter.shown_name}"
             except KnsError:
                 where = ward.centre
             text = _("Mang thẻ căn cước và mã hồ sơ {code} đến {where} ({hours}) để nhận kết "

@@ -33,7 +33,7 @@ class FormStep(PortalBase):
             options = [(_("— Chọn —"), "")] + [(delivery_name(d), d) for d in proc.delivery]
         elif spec.kind == "group":
             options = [(_("Không thuộc nhóm được giảm"), "")] + [
-                (proc.groups[g], g) for g in proc.fee.reduced_groups]
+                (proc.group_label(g), g) for g in proc.fee.reduced_groups]
         else:
             return self._text_input(label, value, spec.shown_placeholder)
         if value not in [v for _label, v in options]:
@@ -48,7 +48,7 @@ class FormStep(PortalBase):
         assert self.draft is not None
         children: list[W.Widget] = [self.html(
             f'<div class="kns-step">{esc(_("Bước 1/3: Điền tờ khai"))}</div>'
-            f"<div>{esc(proc.name)}</div>"
+            f"<div>{esc(proc.shown_name)}</div>"
             + muted(_("Mọi ô đều bắt buộc, trừ ô ghi «không bắt buộc». Dữ liệu ở đây là "
                       "giả lập.")))]
         self.error_labels: dict[str, W.HTML] = {}

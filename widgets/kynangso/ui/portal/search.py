@@ -36,7 +36,7 @@ class SearchStep(PortalBase):
                       "được)").format(n=len(found))
         self.result_buttons = []
         for proc in found:
-            b = self.button(f"{proc.name} — {proc.field}",
+            b = self.button(f"{proc.shown_name} — {proc.shown_field}",
                             partial(self.open_procedure, proc.code), width="auto")
             b.add_class("kns-wrap")
             b.add_class("kns-result")
@@ -61,10 +61,10 @@ class SearchStep(PortalBase):
 
     def _procedure_card(self, proc: Procedure) -> str:
         def docs(items: Sequence[Document]) -> str:
-            return "<ul>" + "".join(f"<li>{esc(d.name)}</li>" for d in items) + "</ul>"
+            return "<ul>" + "".join(f"<li>{esc(d.shown_name)}</li>" for d in items) + "</ul>"
 
-        parts = [f"<h3>{esc(proc.name)}</h3>",
-                 self._line(_("Lĩnh vực"), proc.field),
+        parts = [f"<h3>{esc(proc.shown_name)}</h3>",
+                 self._line(_("Lĩnh vực"), proc.shown_field),
                  self._line(_("Mức độ dịch vụ công trực tuyến"),
                             translate(SERVICE_LEVEL_NAMES.get(proc.service_level, proc.service_level))),
                  self._line(_("Nơi nộp"), ", ".join(channel_name(c) for c in proc.channels))]
@@ -82,7 +82,7 @@ class SearchStep(PortalBase):
                   self._line(_("Nhận kết quả"), ", ".join(delivery_name(d)
                                                            for d in proc.delivery))]
         if proc.notes:
-            parts.append(self._line(_("Lưu ý"), proc.notes))
+            parts.append(self._line(_("Lưu ý"), proc.shown_notes))
         parts.append(f'<div class="kns-muted">{esc(_("Nguồn lệ phí"))}: {esc(proc.fee.source)}'
                      f"<br>{esc(_('Nguồn thời hạn'))}: {esc(proc.time.source)}</div>")
         return self._card(*parts)
