@@ -42,12 +42,16 @@ $(APP_JS): frontend/package.json frontend/package-lock.json $(wildcard frontend/
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build -- --log-level=warning
 	touch $@
 
-install: $(VENV)/.installed $(LAB_SETTINGS) $(APP_JS)
-	@# Voila and nbgrader enable themselves on install; this makes sure, idempotently.
+# Voila and nbgrader enable themselves on install; this makes sure, once per install
+# (each call takes seconds, and every `make apps` / `make start` passes through here).
+$(VENV)/.extensions: $(VENV)/.installed
 	@for ext in voila.server_extension nbgrader.server_extensions.formgrader \
 	  nbgrader.server_extensions.assignment_list nbgrader.server_extensions.course_list \
 	  nbgrader.server_extensions.validate_assignment; do \
 	  $(BIN)/jupyter server extension enable --sys-prefix $$ext >/dev/null 2>&1 || exit 1; done
+	@touch $@
+
+install: $(VENV)/.installed $(LAB_SETTINGS) $(APP_JS) $(VENV)/.extensions
 	@# Every app kernel imports the package; compile it here once, as a machine that sets
 	@# PYTHONDONTWRITEBYTECODE would otherwise compile it again in each kernel.
 	@$(BIN)/python -m compileall -q widgets/kynangso >/dev/null

@@ -1,7 +1,7 @@
 """Real servers and a real browser for end-to-end tests.
 
 `VoilaServer` runs `make apps` (the command a trainer runs) on a free port with its
-own practice store; `browser_page` drives Debian's Chromium through Playwright (no
+own practice store (browser tests share one: tests/browser/conftest.py); `browser_page` drives Debian's Chromium through Playwright (no
 browser download) and records every request and console error, so a test fails on
 a request that leaves the machine or on any console error.
 """
@@ -86,17 +86,39 @@ class VoilaServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
-    def kernels(self) -> int:
-        """Kernel processes the server is running now."""
+    def _kernel_argv(self) -> list[str]:
         assert self.proc is not None
-        count = 0
+        found = []
         for child in psutil.Process(self.proc.pid).children(recursive=True):
             try:
-                if "ipykernel_launcher" in " ".join(child.cmdline()):
-                    count += 1
+                argv = " ".join(child.cmdline())
             except psutil.NoSuchProcess:
                 continue
+            if "ipykernel_launcher" in argv:
+                found.append(argv)
+        return found
+
+    def kernels(self) -> int:
+        """Kernel processes the server is running now."""
+        return len(self._kernel_argv())
+
+    def kernel_alive(self, kernel_id: str) -> bool:
+        """Whether the kernel a page names (its ``kernelId``) still runs."""
+        return any(f"kernel-{kernel_id}.json" in argv for argv in self._kernel_argv())
+
+    def settled_kernels(self, quiet: float = 4) -> int:
+        """The kernel count once it has held for ``quiet`` s: the pool refills a used
+        kernel after its fill_delay (3 s, etc/voila/voila.json)."""
+        count, since = self.kernels(), time.monotonic()
+        while time.monotonic() - since < quiet:
+            time.sleep(0.5)
+            if (now := self.kernels()) != count:
+                count, since = now, time.monotonic()
         return count
+
+    def log_text(self) -> str:
+        assert self.log is not None
+        return self.log.read_text(errors="replace")
 
     def __enter__(self) -> VoilaServer:
         return self.start()

@@ -33,3 +33,20 @@ def _event_vocabulary(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep `--dist loadgroup` grouping on pytest 9.2, where xdist's ``@group`` suffix
+    no longer reaches the node id (pytest-xdist#1386): without it the browser tests
+    spread over both workers, each starting its own `make apps`. A no-op once fixed."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist workers
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        marks = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                 for m in item.iter_markers("xdist_group")}
+        suffix = "@" + "_".join(sorted(marks))
+        if marks and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = NodeId.parse(item.nodeid + suffix)

@@ -25,14 +25,30 @@ const MODULES = {
 };
 
 // Trainees read these; the screens' own text comes from the Python message catalogue.
+// A screen switched to English marks its root `kns-lang-en` (kynangso.ui.base.Screen).
 const MESSAGES = {
-  broken: 'Không hiển thị được phần này của ứng dụng. Hãy tải lại trang (F5); ' +
-    'nếu vẫn lỗi, báo cho giảng viên. Dữ liệu tập dượt đã lưu không bị mất.',
-  lost: 'Mất kết nối với máy chủ tập dượt. Hãy kiểm tra mạng rồi tải lại trang (F5); ' +
-    'hồ sơ và giao dịch đã lưu vẫn còn.',
-  restarted: 'Ứng dụng vừa được khởi động lại. Hãy tải lại trang (F5) để tiếp tục; ' +
-    'hồ sơ và giao dịch đã lưu vẫn còn.',
+  vi: {
+    broken: 'Không hiển thị được phần này của ứng dụng. Hãy tải lại trang (F5); ' +
+      'nếu vẫn lỗi, báo cho giảng viên. Dữ liệu tập dượt đã lưu không bị mất.',
+    lost: 'Mất kết nối với máy chủ tập dượt. Hãy kiểm tra mạng rồi tải lại trang (F5); ' +
+      'hồ sơ và giao dịch đã lưu vẫn còn.',
+    restarted: 'Ứng dụng vừa được khởi động lại. Hãy tải lại trang (F5) để tiếp tục; ' +
+      'hồ sơ và giao dịch đã lưu vẫn còn.',
+  },
+  en: {
+    broken: 'This part of the app cannot be shown. Reload the page (F5); if it still ' +
+      'fails, tell your trainer. Saved practice data is not lost.',
+    lost: 'The connection to the practice server was lost. Check the network, then ' +
+      'reload the page (F5); saved dossiers and payments are still there.',
+    restarted: 'The app has just restarted. Reload the page (F5) to carry on; saved ' +
+      'dossiers and payments are still there.',
+  },
 };
+
+function message(key) {
+  const language = document.querySelector('.kns-lang-en') ? 'en' : 'vi';
+  return MESSAGES[language][key];
+}
 
 class Manager extends ManagerBase {
   constructor(kernel) {
@@ -112,21 +128,51 @@ async function renderOutput(manager, output, el) {
 function watch(kernel) {
   let restarted = false;
   kernel.connectionStatusChanged.connect((_, status) => {
-    if (status === 'disconnected') announce(restarted ? MESSAGES.restarted : MESSAGES.lost);
+    if (status === 'disconnected') announce(restarted ? message('restarted') : message('lost'));
     else if (status === 'connected' && !restarted) announce(null);
   });
   kernel.statusChanged.connect((_, status) => {
     if (status === 'restarting' || status === 'autorestarting') {
       restarted = true;
-      announce(MESSAGES.restarted);
+      announce(message('restarted'));
     } else if (status === 'dead') {
-      announce(MESSAGES.lost);
+      announce(message('lost'));
     }
+  });
+}
+
+// Voila's preheated pages come from its kernel pool, never through the code that sets
+// Jupyter's `_xsrf` cookie. The token is tornado's kind (a random value kept in a cookie
+// and repeated in a header); a page of another site can neither read nor set it.
+function xsrfToken() {
+  const found = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+  if (found) return decodeURIComponent(found[1]);
+  const token = [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => b.toString(16).padStart(2, '0')).join('');
+  document.cookie = `_xsrf=${token}; path=/; SameSite=Strict`;
+  return token;
+}
+
+// A closed page frees its kernel at once instead of holding it (and its memory) until
+// the culler notices; keepalive lets the request outlive the page.
+function releaseOnLeave(page) {
+  xsrfToken();  // set the cookie now, not while the page is going away
+  window.addEventListener('pagehide', () => {
+    // Read again: a lab open in another tab may have replaced the cookie meanwhile.
+    fetch(`${page.baseUrl}voila/api/shutdown/${page.kernelId}`, {
+      method: 'POST', keepalive: true, credentials: 'same-origin',
+      headers: { 'X-XSRFToken': xsrfToken() },
+    }).catch(() => {});
+  });
+  // A page restored from the back-forward cache has lost its kernel: load it afresh.
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) window.location.reload();
   });
 }
 
 async function main() {
   const page = JSON.parse(document.getElementById('jupyter-config-data').textContent);
+  releaseOnLeave(page);
   const kernel = new KernelConnection({
     model: { id: page.kernelId, name: 'python3' },
     serverSettings: ServerConnection.makeSettings({ baseUrl: page.baseUrl }),
@@ -141,7 +187,7 @@ async function main() {
     script.replaceWith(el);
     return renderOutput(manager, JSON.parse(script.textContent), el).catch((error) => {
       console.error('Kỹ Năng Số: an output could not be drawn', error);
-      el.replaceChildren(notice(MESSAGES.broken, 'kns-page-error'));
+      el.replaceChildren(notice(message('broken'), 'kns-page-error'));
     });
   });
   await Promise.all(outputs);
@@ -153,7 +199,7 @@ function start() {
   main().catch((error) => {
     console.error('Kỹ Năng Số: the page could not start', error);
     document.getElementById('loading')?.remove();
-    announce(MESSAGES.lost);
+    announce(message('lost'));
   });
 }
 

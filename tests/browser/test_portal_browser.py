@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
 
 import pytest
 from PIL import Image
 
 from kynangso.sandbox.store import Sandbox
 
-from browser_helpers import VoilaServer, browser_page, screenshot
+from browser_helpers import browser_page, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
-PERSON = "tnv-binh"
 PHONE = {"width": 430, "height": 900}
 WAIT = 60_000
 LOAD = 120_000  # a page load starts a kernel: slow on a busy 2-CPU classroom server
-
-
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory):
-    store = tmp_path_factory.mktemp("portal") / "sandbox.sqlite"
-    # Frozen at Monday 08:00 so the dossier code and the due date do not depend on today.
-    Sandbox.open(store, start=datetime(2025, 11, 10, 8, 0), clock_running=False).close()
-    with VoilaServer(store) as server:
-        yield server
 
 
 def png_bytes() -> bytes:
@@ -61,14 +50,15 @@ def click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
-def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, tmp_path):
+def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, who, tmp_path):
+    person = who("tnv")
     bad = tmp_path / "ghi-chu.txt"
     bad.write_text("không phải ảnh", encoding="utf-8")
     good = tmp_path / "ban-chinh.png"
     good.write_bytes(png_bytes())
     with browser_page(PHONE) as (page, rec):
         page.set_default_timeout(WAIT)  # a busy classroom server answers slowly
-        page.goto(voila.url("portal", f"nguoi={PERSON}"), wait_until="commit", timeout=LOAD)
+        page.goto(voila.url("portal", f"nguoi={person}"), wait_until="commit", timeout=LOAD)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LOAD)
         page.get_by_label("Tên thủ tục cần tìm").fill("chung thuc")
         click(page, "Tìm kiếm")
@@ -121,11 +111,11 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, tmp_pat
         page.locator(".kns-qr img").wait_for()
         shot(page, "portal-fee-qr")
         href = page.locator("a.kns-wallet-link").get_attribute("href")
-        assert href == f"wallet.ipynb?nguoi={PERSON}&ma={code}"
+        assert href == f"wallet.ipynb?nguoi={person}&ma={code}"
         payload = page.locator(".kns-payload").inner_text().strip()
 
         # The resident pays in the wallet app (here straight through the store).
-        with Sandbox.open(voila.store, actor=PERSON, role="resident") as box:
+        with Sandbox.open(voila.store, actor=person, role="resident") as box:
             wallet = box.wallets.open_account("zalopay", "Trần Thị Bình", balance=50_000,
                                               pin="246802")
             box.wallets.pay(wallet.id, payload, pin="246802", idempotency_key="browser-1")
@@ -147,10 +137,11 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, tmp_pat
         assert rec.console_errors == [] and rec.page_errors == []
 
 
-def test_feedback_is_sent_and_the_answer_shows(voila):
+def test_feedback_is_sent_and_the_answer_shows(voila, who):
+    author = who("tnv")
     with browser_page(PHONE) as (page, rec):
         page.set_default_timeout(WAIT)  # a busy classroom server answers slowly
-        page.goto(voila.url("portal", "nguoi=tnv-chi"), wait_until="commit", timeout=LOAD)
+        page.goto(voila.url("portal", f"nguoi={author}"), wait_until="commit", timeout=LOAD)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LOAD)
         click(page, "Phản ánh, kiến nghị")
         click(page, "Gửi")
@@ -158,8 +149,8 @@ def test_feedback_is_sent_and_the_answer_shows(voila):
         page.get_by_label("Nội dung").fill("Đèn ở quầy 2 bị hỏng, khó đọc giấy tờ.")
         click(page, "Gửi")
         page.get_by_text("Đã gửi phản ánh số").wait_for()
-        with Sandbox.open(voila.store, actor="cb-lan", role="official") as box:
-            sent = box.feedback.list(author="tnv-chi")[0]
+        with Sandbox.open(voila.store, actor=who("cb"), role="official") as box:
+            [sent] = box.feedback.list(author=author)
             box.feedback.answer(sent.id, "Trung tâm đã thay đèn, cảm ơn ông/bà.")
         click(page, "Làm mới")
         page.get_by_text("Trung tâm đã thay đèn").wait_for()

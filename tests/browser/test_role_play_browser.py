@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime
 
 import pytest
 from PIL import Image
@@ -18,21 +17,12 @@ from kynangso.domain.banks import load_banks
 from kynangso.domain.qrimage import read_qr
 from kynangso.sandbox.store import Sandbox
 
-from browser_helpers import VoilaServer, browser_page, screenshot
+from browser_helpers import browser_page, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
-VOLUNTEER, OFFICIAL = "tnv-an", "cb-lan"
 PIN = "135790"
 LOAD = 120_000  # a page load starts a kernel; a busy 2-CPU machine is slow
-
-
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory):
-    store = tmp_path_factory.mktemp("roleplay") / "sandbox.sqlite"
-    Sandbox.open(store, start=datetime(2025, 11, 10, 8, 0), clock_running=False).close()
-    with VoilaServer(store) as server:
-        yield server
 
 
 def button(page, name: str) -> None:
@@ -103,12 +93,13 @@ def work_the_desk(page, code: str) -> None:
         page.locator(".kns-message").get_by_text(says).wait_for()
 
 
-def test_portal_wallet_backoffice_portal(voila, tmp_path):
+def test_portal_wallet_backoffice_portal(voila, who, tmp_path):
+    volunteer, official = who("tnv"), who("cb")
     scan = tmp_path / "ban-chinh.png"
     Image.new("RGB", (60, 40), "white").save(scan)
     phone = {"width": 430, "height": 1400}
     with browser_page(phone) as (page, rec):
-        open_page(page, voila.url("portal", f"nguoi={VOLUNTEER}"))
+        open_page(page, voila.url("portal", f"nguoi={volunteer}"))
         code, qr_png = submit_on_portal(page, scan)
         screenshot(page, "roleplay-1-portal-qr")
 
@@ -127,13 +118,13 @@ def test_portal_wallet_backoffice_portal(voila, tmp_path):
         assert rec.outside() == [] and rec.console_errors == [] and rec.page_errors == []
 
     with browser_page({"width": 1280, "height": 2400}) as (page, rec):
-        open_page(page, voila.url("backoffice", f"nguoi={OFFICIAL}&vai=official"))
+        open_page(page, voila.url("backoffice", f"nguoi={official}&vai=official"))
         work_the_desk(page, code)
         screenshot(page, "roleplay-3-backoffice")
         assert rec.console_errors == [] and rec.page_errors == []
 
     with browser_page(phone) as (page, rec):
-        open_page(page, voila.url("portal", f"nguoi={VOLUNTEER}"))
+        open_page(page, voila.url("portal", f"nguoi={volunteer}"))
         button(page, "Hồ sơ của tôi")
         card = page.locator(".kns-card", has_text=code).first
         card.get_by_text("Đã trả kết quả").wait_for()
@@ -144,5 +135,5 @@ def test_portal_wallet_backoffice_portal(voila, tmp_path):
         dossier = box.dossiers.get(code)
         assert dossier.fee_paid and dossier.state.value == "result_returned"
         actors = {e.actor for e in box.events(subject=code)}
-        assert {VOLUNTEER, OFFICIAL} <= actors
+        assert {volunteer, official} <= actors
         assert box.verify_chain().ok

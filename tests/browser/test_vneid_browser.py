@@ -6,39 +6,33 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from datetime import datetime
 
 import pytest
 
 from kynangso.domain.personas import make_personas
 
-from browser_helpers import VoilaServer, browser_page, screenshot
+from browser_helpers import browser_page, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
 PHONE = {"width": 480, "height": 1500}
-AN, BINH = make_personas(2)  # NV-001 activates in the browser; NV-002 is ready beforehand
+# Each test its own persona: NV-001 activates in the browser; NV-002 is ready beforehand.
+AN, BINH = make_personas(2)
 PASSWORD, PASSCODE = "Truclam@2025", "246813"
 BANNER = "MÔI TRƯỜNG TẬP DƯỢT"
 
 
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory):
-    from kynangso.sandbox.store import Sandbox
+def ready_account(apps, persona, trainee: str) -> None:
+    """An account activated beforehand (in ``trainee``'s own practice world), as a
+    resident who already uses VNeID has."""
     from kynangso.sandbox.vneid import VneidDesk
 
-    store = tmp_path_factory.mktemp("vneid") / "sandbox.sqlite"
-    # Frozen at Monday 08:00, so no code expires while the browser types it.
-    box = Sandbox.open(store, actor="hoc-vien", role="trainee",
-                       start=datetime(2025, 11, 10, 8, 0), clock_running=False)
-    desk = VneidDesk(box, seed="browser")
-    notice = desk.request_activation(BINH.cccd, BINH.phone)
-    desk.verify_activation_code(BINH.cccd, re.search(r"\d{6}", notice.text).group())
-    desk.complete_activation(BINH.cccd, password=PASSWORD, password_again=PASSWORD,
-                             passcode=PASSCODE, passcode_again=PASSCODE)
-    box.close()
-    with VoilaServer(store) as server:
-        yield server
+    with apps.box(trainee, "trainee") as box:
+        desk = VneidDesk(box, seed="browser")
+        notice = desk.request_activation(persona.cccd, persona.phone)
+        desk.verify_activation_code(persona.cccd, re.search(r"\d{6}", notice.text).group())
+        desk.complete_activation(persona.cccd, password=PASSWORD, password_again=PASSWORD,
+                                 passcode=PASSCODE, passcode_again=PASSCODE)
 
 
 def _open(page, url):
@@ -66,9 +60,9 @@ def _unlock(page, section):
     page.get_by_role("button", name="Mở", exact=True).click()
 
 
-def test_activation_and_a_level_one_refusal(voila):
+def test_activation_and_a_level_one_refusal(voila, who):
     with browser_page(PHONE) as (page, rec):
-        _open(page, voila.url("vneid"))
+        _open(page, voila.url("vneid", f"nguoi={who('hv')}"))
         screenshot(page, "vneid-login")
         page.get_by_role("button", name="Kích hoạt tài khoản định danh điện tử").click()
         page.get_by_label("Nhân vật giả lập (điền sẵn số)").select_option(
@@ -106,9 +100,10 @@ def test_activation_and_a_level_one_refusal(voila):
         _clean(rec)
 
 
-def test_trainer_records_level_two_then_the_resident_submits(voila):
+def test_trainer_records_level_two_then_the_resident_submits(apps, voila, who):
+    ready_account(apps, BINH, who("hv"))
     with browser_page(PHONE) as (page, rec):
-        _open(page, voila.url("vneid", "nguoi=gv&vai=trainer"))
+        _open(page, voila.url("vneid", f"nguoi={who('gv')}&vai=trainer"))
         page.get_by_label("Số định danh cần nâng mức").fill(BINH.cccd)
         page.get_by_role("button", name="Ghi nhận định danh mức 2").click()
         page.get_by_text("Đã ghi nhận định danh mức 2").wait_for()
@@ -117,7 +112,7 @@ def test_trainer_records_level_two_then_the_resident_submits(voila):
     with browser_page(PHONE) as (page, rec):
         failed: list[str] = []
         page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-        _open(page, voila.url("vneid"))
+        _open(page, voila.url("vneid", f"nguoi={who('hv')}"))
         _log_in(page, BINH.cccd)
         assert page.locator(".kns-vneid-badge").inner_text() == "Định danh mức 2"
         _unlock(page, "Ví giấy tờ")

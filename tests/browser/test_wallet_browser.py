@@ -4,38 +4,28 @@ reconciled."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
-from browser_helpers import VoilaServer, browser_page, screenshot
+from browser_helpers import browser_page, screenshot
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
-PERSON, TRADER, CUSTOMER = "chi-hoa", "chi-lan", "anh-minh"
-RETURNING = "chi-mai"  # has already paid, before the reload test opens the page
 PIN = "246802"
 PHONE = {"width": 480, "height": 1000}
 TALL = {"width": 480, "height": 1600}  # the trader's tabs are long: keep them in one shot
 LONG = 60_000
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """A store frozen at Monday 08:00 with one dossier of PERSON waiting for its 7.000 ₫ fee."""
-    from kynangso.sandbox.store import Sandbox
-
-    store = tmp_path_factory.mktemp("wallet") / "sandbox.sqlite"
-    with Sandbox.open(store, actor=PERSON, role="resident", start=datetime(2025, 11, 10, 8, 0),
-                      clock_running=False) as box:
+def fee_waiting(apps, person: str) -> str:
+    """A dossier of ``person`` waiting for its 7.000 ₫ fee."""
+    with apps.box(person, "resident") as box:
         code = box.dossiers.create("tam-tru", {"ho_ten": "Lê Thị Hoa",
                                                "cccd": "038190999003"}).code
         box.dossiers.submit(code)
-    with VoilaServer(store) as server:
-        yield server, store, code
+    return code
 
 
-def reopen(store, actor=PERSON):
+def reopen(store, actor):
     from kynangso.sandbox.store import Sandbox
 
     return Sandbox.open(store, actor=actor, role="resident")
@@ -70,10 +60,11 @@ def open_account(page, name: str) -> None:
     page.get_by_text("Đã mở tài khoản tập dượt").wait_for()
 
 
-def test_paying_a_dossier_fee_with_the_bank_app(world):
-    server, store, code = world
+def test_paying_a_dossier_fee_with_the_bank_app(apps, voila, who):
+    person = who("chi-hoa")
+    server, store, code = voila, voila.store, fee_waiting(apps, person)
     with browser_page(PHONE) as (page, rec):
-        page.goto(server.url("wallet", f"nguoi={PERSON}&ma={code}"), timeout=LONG)
+        page.goto(server.url("wallet", f"nguoi={person}&ma={code}"), timeout=LONG)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
         page.get_by_text(f"Hồ sơ {code} (Đăng ký tạm trú) đang chờ nộp lệ phí").wait_for()
         screenshot(page, "wallet-home")
@@ -105,19 +96,20 @@ def test_paying_a_dossier_fee_with_the_bank_app(world):
         screenshot(page, "wallet-receipt")
         assert rec.outside() == []
         assert rec.console_errors == [] and rec.page_errors == []
-    with reopen(store) as box:
+    with reopen(store, person) as box:
         assert box.dossiers.get(code).fee_paid
-        [payment] = box.wallets.payments()
+        [payment] = [p for p in box.wallets.payments() if p.dossier_code == code]
         assert (payment.reference, payment.amount, payment.dossier_code) == (reference, 7_000,
                                                                              code)
 
 
-def test_a_reload_shows_the_fee_paid_and_the_history(world):
+def test_a_reload_shows_the_fee_paid_and_the_history(voila, who):
     from kynangso.ui.wallet import PRACTICE_BALANCE, fee_payload
 
-    server, store, _ = world
+    server, store = voila, voila.store
+    returning = who("chi-mai")  # has already paid, before the page opens
     # This test pays on its own (through the store), so it does not depend on test order.
-    with reopen(store, actor=RETURNING) as box:
+    with reopen(store, actor=returning) as box:
         code = box.dossiers.create("tam-tru", {"ho_ten": "Đỗ Thị Mai",
                                                "cccd": "038190999004"}).code
         box.dossiers.submit(code)
@@ -127,7 +119,7 @@ def test_a_reload_shows_the_fee_paid_and_the_history(world):
                                   pin=PIN, idempotency_key="reload-test")
     with browser_page(PHONE) as (page, rec):
         refused = refusals(page)
-        page.goto(server.url("wallet", f"nguoi={RETURNING}&ma={code}"), timeout=LONG)
+        page.goto(server.url("wallet", f"nguoi={returning}&ma={code}"), timeout=LONG)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
         page.reload(timeout=LONG)
         note = page.locator(".kns-wallet-feepaid")
@@ -143,11 +135,12 @@ def test_a_reload_shows_the_fee_paid_and_the_history(world):
         assert_clean_after_reload(rec, refused)
 
 
-def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(world, tmp_path):
-    server, store, _code = world
+def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(voila, who, tmp_path):
+    server, store = voila, voila.store
+    trader, customer_name = who("chi-lan"), who("anh-minh")
     with browser_page(TALL) as (page, rec):
         refused = refusals(page)
-        page.goto(server.url("trader", f"nguoi={TRADER}"), timeout=LONG)
+        page.goto(server.url("trader", f"nguoi={trader}"), timeout=LONG)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
         page.get_by_label("Tên cửa hàng").fill("Tạp hoá Lan")
         page.get_by_label("Tên chủ tài khoản").fill("Nguyễn Thị Lan")
@@ -170,7 +163,7 @@ def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(world, tmp_path)
         # A customer photographs the sign with ZaloPay and pays 20.000 ₫.
         customer = page.context.new_page()
         watch(customer, rec)
-        customer.goto(server.url("wallet", f"nguoi={CUSTOMER}"), timeout=LONG)
+        customer.goto(server.url("wallet", f"nguoi={customer_name}"), timeout=LONG)
         customer.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
         customer.get_by_role("button", name="ZaloPay (mô phỏng)").click()
         open_account(customer, "Phạm Văn Minh")
@@ -212,8 +205,8 @@ def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(world, tmp_path)
         page.locator(".kns-sales-book").wait_for()
         assert "20.000" in page.locator(".kns-sales-book").inner_text()
         assert_clean_after_reload(rec, refused)
-    with reopen(store, TRADER) as box:
+    with reopen(store, trader) as box:
         from kynangso.ui.wallet import stalls
 
-        [stall] = stalls(box, owner=TRADER)
+        [stall] = stalls(box, owner=trader)
         assert [p.amount for p in box.wallets.incoming(stall.account)] == [20_000]

@@ -174,3 +174,19 @@ def test_the_hall_display_names_the_counters_in_english(box):
     assert "Counter 2 — Residence counter" in [label for label, _n in screen.counter.options]
     screen.language.value = "vi"
     assert "Quầy Cư trú" in text(screen.body) and "Residence counter" not in text(screen.body)
+
+
+def test_root_is_marked_english_for_the_page_scripts_notices(tmp_path):
+    # frontend/src/index.js words "connection lost" / "restarted" by this class.
+    from kynangso.sandbox.store import Sandbox
+    from kynangso.ui.kiosk import KioskScreen
+
+    with Sandbox.open(tmp_path, role="resident", actor="an") as box:
+        screen = KioskScreen(box)
+        assert "kns-lang-en" not in screen.widget._dom_classes
+        screen.language.value = "en"
+        try:
+            assert "kns-lang-en" in screen.widget._dom_classes
+        finally:
+            screen.language.value = "vi"
+        assert "kns-lang-en" not in screen.widget._dom_classes

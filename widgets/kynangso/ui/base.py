@@ -118,6 +118,11 @@ class Screen(ABC):
     # -- shared widgets ------------------------------------------------------------
 
     def _label_settings(self) -> None:
+        # The page script words its own notices (connection lost...) by this class.
+        if get_language() == "en":
+            self.widget.add_class("kns-lang-en")
+        else:
+            self.widget.remove_class("kns-lang-en")
         title = esc(translate(self.title))
         self.heading.value = f'<div class="kns-title" role="heading">{title}</div>'
         self.size.description = _("Cỡ chữ")
