@@ -2,7 +2,9 @@
 
 The fixture was written before ``domain/scams.py`` became a package and its texts moved to
 ``data/scam_texts.yaml``; since then only one English phrase changed on purpose ("is Cyrillic
-(Russian) letters" became "is a Cyrillic (Russian) letter"). A change here must be meant: after
+(Russian) letters" became "is a Cyrillic (Russian) letter"), and issue 12 gave scripts and
+official names their English and items a ``gloss`` (the Vietnamese side unchanged, with an
+empty gloss). A change here must be meant: after
 one, rewrite the fixture with ``python tests/qr/test_scam_snapshot.py`` and review the diff.
 """
 

@@ -82,7 +82,9 @@ def shown_hosts(entry) -> list[str]:
         hosts.append(host_of(entry["url"]))
     for link in entry.get("links") or ():
         hosts.append(host_of(link.format(bank_slug="nganhang")))
-    texts = [entry.get(key) or "" for key in TEMPLATE_KEYS] + list(entry.get("red_flags") or ())
+    raw = [entry.get(key) or "" for key in TEMPLATE_KEYS] + list(entry.get("red_flags") or ())
+    # Texts are {vi, en}: an address in either language is shown.
+    texts = [t for r in raw for t in (r.values() if isinstance(r, dict) else (r,))]
     for text in texts:
         hosts.extend(HOST.findall(text))
     return hosts
@@ -259,7 +261,8 @@ def test_loader_refuses_a_script_link_no_report_names():
 
 def test_loader_refuses_an_unsourced_address_in_a_red_flag():
     def edit(d):
-        d["scripts"][0]["red_flags"].append("Trang vneid-gov.com không phải trang thật.")
+        d["scripts"][0]["red_flags"].append({"vi": "Trang vneid-gov.invalid không phải trang thật.",
+                                             "en": "The page vneid-gov.com is not the real one."})
     error = broken(edit)
     assert error.entry == "cong-an-vneid-muc-2" and "vneid-gov.com" in str(error)
 

@@ -454,12 +454,12 @@ def test_unverified_flag_must_be_true_or_false():
 
 
 def test_template_with_unknown_placeholder_is_refused():
-    error = broken(lambda d: d["scripts"][1].update(text="Chào {ten_nguoi_dan}"))
+    error = broken(lambda d: d["scripts"][1].update(text={"vi": "Chào {ten_nguoi_dan}", "en": "Hi"}))
     assert error.field == "text" and "ten_nguoi_dan" in str(error)
 
 
 def test_template_with_unbalanced_brace_is_refused():
-    error = broken(lambda d: d["genuine"][0].update(context="Chào {resident"))
+    error = broken(lambda d: d["genuine"][0].update(context={"vi": "Chào {resident", "en": "Hi"}))
     assert error.field == "context" and "context" in str(error)
 
 

@@ -22,6 +22,7 @@ from .catalogue import (
     ScamCatalogue,
     Script,
     Source,
+    Wording,
     allowed_host,
     hosts_in,
     link_host,
@@ -50,7 +51,7 @@ __all__ = [
     "REFERENCE_DATE", "RESERVED_TLD", "SCAMS_FILE", "SCRIPT_CHANNELS", "STICKER_KINDS",
     "TAMPER_KINDS", "TEXTS_FILE", "UNVERIFIED", "Bill", "LinkVerdict", "Lookalikes",
     "OfficialDomain", "Report", "ReportedLink", "ScamCatalogue", "ScamItem", "ScamTexts", "Script",
-    "Source", "allowed_host", "check_link", "generate", "hosts_in", "item_by_id", "link_host",
+    "Source", "Wording", "allowed_host", "check_link", "generate", "hosts_in", "item_by_id", "link_host",
     "load_lookalikes", "load_scam_texts", "load_scams", "parse_lookalikes", "parse_scam_texts",
     "parse_scams", "pattern_title", "scam_set", "tr",
 ]

@@ -4,7 +4,8 @@ Official ``.gov.vn`` addresses, look-alike links the press or the agency reporte
 the generator combines into made-up look-alikes, scripts of calls and SMS, and bills. The
 loader refuses a fact without a source, a template with an unknown placeholder, and a
 look-alike address no cited report names unless it ends in the reserved ``.invalid``; every
-error names file, entry and field.
+error names file, entry and field. Texts a trainee reads (script explanations, official names)
+are ``{vi, en}`` pairs read with :func:`~kynangso.domain.datafiles.wording`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-from ...i18n import N_, _, translate
-from ..datafiles import DATA_DIR, checked_field, invalid, load_yaml, require
+from ...i18n import N_, _, in_language, translate
+from ..datafiles import (
+    DATA_DIR,
+    checked_field,
+    invalid,
+    load_yaml,
+    require,
+    same_placeholders,
+    wording,
+)
 from ..datafiles import flag_field as _flag
 from ..datafiles import text_field as _text
 
@@ -36,6 +45,18 @@ PLACEHOLDERS = frozenset({
     "centre", "group", "phone", "sender", "link", "amount", "plate", "date", "code", "counter",
     "bank", "bank_slug",
 })
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A text a trainee reads, in Vietnamese and English (both non-blank)."""
+
+    vi: str
+    en: str
+
+    def shown(self) -> str:
+        """The text in the current language."""
+        return in_language(self.vi, self.en)
 
 
 @dataclass(frozen=True)
@@ -101,9 +122,14 @@ class _Sourced:
 @dataclass(frozen=True)
 class OfficialDomain(_Sourced):
     domain: str
-    name: str
+    title: Wording
     aliases: tuple[str, ...]
     source: Source
+
+    @property
+    def name(self) -> str:
+        """The display name in the current language."""
+        return self.title.shown()
 
 
 @dataclass(frozen=True)
@@ -126,14 +152,20 @@ class Script(_Sourced):
 
     id: str
     channel: str
-    context: str
-    text: str
+    context: Wording
+    # What the scammer sends: ``vi`` is the material (always shown), ``en`` a gloss for
+    # trainers, which may leave out a placeholder ("{honorific}" often just means "you").
+    text: Wording
     links: tuple[str, ...]
     amounts: tuple[int, ...]
     senders: tuple[str, ...]
-    red_flags: tuple[str, ...]
-    right_response: str
+    red_flags: tuple[Wording, ...]
+    right_response: Wording
     source: Source
+
+    @property
+    def wordings(self) -> tuple[Wording, ...]:
+        return (self.context, self.text, self.right_response, *self.red_flags)
 
 
 @dataclass(frozen=True)
@@ -239,6 +271,40 @@ def _template(value: str, file: str, label: str, key: str) -> str:
     return value
 
 
+def _wording(raw: Any, file: str, label: str, key: str, *, gloss: bool = False) -> Wording:
+    """A ``{vi, en}`` template; the English uses the Vietnamese placeholders (all of them,
+    unless it is a ``gloss``, which may leave some out but adds none)."""
+    vi, en = wording(raw, file=file, entry=label, field=key)
+    _template(vi, file, label, key)
+    _template(en, file, label, f"{key}.en")
+    if not gloss:
+        same_placeholders(vi, en, file=file, entry=label, field=key)
+    else:
+        extra = sorted(_placeholders(en) - _placeholders(vi))
+        if extra:
+            raise invalid(file, label, f"{key}.en", en, _(
+                "bản dịch tham khảo chỉ được dùng các chỗ trống của bản tiếng Việt; "
+                "thừa {{{name}}}").format(name=extra[0]))
+    return Wording(vi, en)
+
+
+def _placeholders(value: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(value) if name}
+
+
+def _wordings(entry: dict, key: str, file: str, label: str, *, needed: bool) -> tuple[Wording, ...]:
+    values = require(entry, key, file=file, entry=label) if needed else entry.get(key)
+    if values is None:
+        return ()
+    if not isinstance(values, list):
+        raise invalid(file, label, key, values,
+                      _("phải là danh sách, mỗi dòng có vi (tiếng Việt) và en (tiếng Anh)"))
+    if needed and not values:
+        raise invalid(file, label, key, values, _("phải có ít nhất một dòng"))
+    return tuple(_wording(value, file, label, f"{key}[{n}]")
+                 for n, value in enumerate(values, start=1))
+
+
 def _official(entry: Any, file: str, index: int, suffix: str) -> OfficialDomain:
     label = _("địa chỉ chính thức thứ {n}").format(n=index)
     domain = _text(entry, "domain", file, label)
@@ -249,8 +315,9 @@ def _official(entry: Any, file: str, index: int, suffix: str) -> OfficialDomain:
         raise invalid(file, label, "domain", domain,
                       _("địa chỉ chính thức phải kết thúc bằng .{suffix}").format(suffix=suffix))
     aliases = _texts(entry, "aliases", file, domain)
-    return OfficialDomain(domain, _text(entry, "name", file, domain),
-                          tuple(a.lower() for a in aliases), _source(entry, file, domain))
+    name = wording(entry.get("name"), file=file, entry=domain, field="name")
+    return OfficialDomain(domain, Wording(*name), tuple(a.lower() for a in aliases),
+                          _source(entry, file, domain))
 
 
 def _script(entry: Any, file: str, index: int, section: str, scam: bool) -> Script:
@@ -262,10 +329,9 @@ def _script(entry: Any, file: str, index: int, section: str, scam: bool) -> Scri
     if channel not in SCRIPT_CHANNELS:
         raise invalid(file, label, "channel", channel, _("phải là một trong: {allowed}").format(
             allowed=", ".join(SCRIPT_CHANNELS)))
-    texts = {key: _template(_text(entry, key, file, label), file, label, key)
+    texts = {key: _wording(entry.get(key), file, label, key, gloss=key == "text")
              for key in ("context", "text", "right_response")}
-    flags = tuple(_template(f, file, label, "red_flags")
-                  for f in _texts(entry, "red_flags", file, label, needed=scam))
+    flags = _wordings(entry, "red_flags", file, label, needed=scam)
     links = tuple(_template(link, file, label, "links") for link in _texts(entry, "links", file, label))
     script = Script(
         id=label, channel=channel, context=texts["context"], text=texts["text"], links=links,
@@ -273,7 +339,7 @@ def _script(entry: Any, file: str, index: int, section: str, scam: bool) -> Scri
         senders=_texts(entry, "senders", file, label), red_flags=flags,
         right_response=texts["right_response"], source=_source(entry, file, label))
     # A template that names a placeholder needs the values to fill it.
-    used = "".join((script.context, script.text, script.right_response, *script.red_flags))
+    used = "".join(w.vi + w.en for w in script.wordings)
     for name, key, values in (("link", "links", links), ("amount", "amounts", script.amounts),
                               ("sender", "senders", script.senders)):
         if "{" + name + "}" in used and not values:
@@ -372,7 +438,7 @@ def _check_links(catalogue: ScamCatalogue, file: str) -> None:
                         _("đường link của kẻ lừa đảo lại là một địa chỉ .{suffix} thật"))
                 raise invalid(file, script.id, "links", link, rule.format(
                     suffix=catalogue.suffix))
-        texts = (script.context, script.text, script.right_response, *script.red_flags,
+        texts = (*(t for w in script.wordings for t in (w.vi, w.en)),
                  *(link.format(bank_slug="nganhang") for link in script.links))
         for host in (h for text in texts for h in hosts_in(text)):
             if not allowed_host(host, script.source.names, catalogue):

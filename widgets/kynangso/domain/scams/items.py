@@ -16,7 +16,9 @@ training bank, so a real banking app pays no one; the phishing QR holds a ``.inv
 item cites or made up under ``.invalid``, so the lab never shows a registrable address nobody
 reported; show them as text, never as a link a trainee can open. Names and numbers are
 synthetic. The situation, red flags and answer of generated items come from
-``data/scam_texts.yaml`` in the current language; scripts' texts from ``data/scams.yaml``.
+``data/scam_texts.yaml`` in the current language; scripts' texts from ``data/scams.yaml``, also
+in the current language, except the message a scammer sends: that stays Vietnamese (it is what
+a resident receives), with an English ``gloss`` next to it in English mode.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from unidecode import unidecode
 
 from ...errors import InvalidInput, MissingEntry
-from ...i18n import _, nfc
+from ...i18n import DEFAULT_LANGUAGE, _, get_language, nfc
 from ..banks import load_banks
 from ..identity import Gender
 from ..locality import load_locality
@@ -89,6 +91,9 @@ class ScamItem:
     source: str
     kind: str = ""  # which variant of the pattern ("sticker", "crc", "homoglyph", a script id)
     context: str = ""  # the situation shown with the item; never gives the answer
+    # An English translation of a call or SMS ``content``, for trainers, shown next to the
+    # Vietnamese original in English mode; "" in Vietnamese and for QR codes and links.
+    gloss: str = ""
     # Hosts the item's cited reports name: the only registrable look-alikes it may show.
     names: tuple[str, ...] = ()
     # What the situation says, for graders: shop name/account, the amount told, the link, the
@@ -429,14 +434,20 @@ def _from_script(script: Script, pattern: str, seed: int, index: int, m: _Maker,
     expected: dict[str, Any] = {"script": script.id, "link": values["link"] or None}
     if script.channel == "qr":
         expected["problems"] = ("not_vietqr",)  # a web address, not a payment code
-    content = script.text.format(**values)
+    # The message stays Vietnamese in every language: it is the material a resident receives.
+    content = script.text.vi.format(**values)
+    gloss = ""
+    if script.channel != "qr" and get_language() != DEFAULT_LANGUAGE:
+        gloss = _sentence(script.text.en.format(**values))
     return _item(pattern, seed, index, channel=script.channel,
                  content=content if script.channel == "qr" else _sentence(content),
-                 is_scam=is_scam,
-                 red_flags=tuple(_sentence(flag.format(**values)) for flag in script.red_flags),
-                 right_response=_sentence(script.right_response.format(**values)), kind=script.id,
-                 context=_sentence(script.context.format(**values)), source=script.source.cite(),
-                 names=tuple(sorted(script.source.names)), expected=expected)
+                 gloss=gloss, is_scam=is_scam,
+                 red_flags=tuple(_sentence(flag.shown().format(**values))
+                                 for flag in script.red_flags),
+                 right_response=_sentence(script.right_response.shown().format(**values)),
+                 kind=script.id, context=_sentence(script.context.shown().format(**values)),
+                 source=script.source.cite(), names=tuple(sorted(script.source.names)),
+                 expected=expected)
 
 
 def _sentence(text: str) -> str:
