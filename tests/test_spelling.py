@@ -1,4 +1,5 @@
-"""One spelling of Vietnamese tone marks in what a trainee reads (CONTRIBUTING.md).
+"""One spelling of Vietnamese tone marks, and one word for practice, in what a trainee
+reads (CONTRIBUTING.md).
 
 In an open syllable ending in -oa, -oe or -uy the tone mark sits on the first vowel:
 hóa, khóa, xóa, hòa, thủy, hủy, tùy, ủy; not hoá, khoá, xoá, hoà, thuỷ, huỷ, tuỳ, uỷ. "qu" is
@@ -92,6 +93,24 @@ def test_the_check_finds_the_other_style_only():
         "khoá", "huỷ", "hoà"]
     assert other_style("khóa, hủy, hòa, quý, quỹ, hoàn thành, khoảng, thuyết, xoáy") == []
     assert other_style(unicodedata.normalize("NFD", "thuỷ")) == ["thuỷ"]
+
+
+# "Practice" is "tập dượt"; "thực hành" only in the lab's name "phòng thực hành".
+OTHER_PRACTICE_WORD = re.compile(r"tập luyện|(?<!phòng )thực hành", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("texts", [_gettext_strings, _data_texts, _cells],
+                         ids=["gettext", "data", "notebooks"])
+def test_practice_is_tap_duot(texts):
+    bad = [f"{where}: {text[:60]}" for where, text in texts()
+           if OTHER_PRACTICE_WORD.search(unicodedata.normalize("NFC", text))]
+    assert bad == [], "write 'tập dượt' for practice (CONTRIBUTING.md)"
+
+
+def test_the_practice_check_spares_the_labs_name():
+    assert not OTHER_PRACTICE_WORD.search("Phòng thực hành Kỹ Năng Số; tài khoản tập dượt")
+    assert OTHER_PRACTICE_WORD.search("chỉ để tập luyện")
+    assert OTHER_PRACTICE_WORD.search("Bản thực hành")
 
 
 def test_notebooks_are_found():

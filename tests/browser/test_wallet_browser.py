@@ -69,7 +69,7 @@ def test_paying_a_dossier_fee_with_the_bank_app(apps, voila, who):
         page.get_by_text(f"Hồ sơ {code} (Đăng ký tạm trú) đang chờ nộp lệ phí").wait_for()
         screenshot(page, "wallet-home")
         page.get_by_role("button", name="Ngân hàng số Tập Dượt (mô phỏng)").click()
-        page.get_by_text("Mã PIN bạn chọn ở đây chỉ để tập luyện").wait_for()
+        page.get_by_text("Mã PIN bạn chọn ở đây chỉ để tập dượt").wait_for()
         screenshot(page, "wallet-open-account")
         open_account(page, "Lê Thị Hoa")
         page.get_by_role("button", name="Quét QR").click()

@@ -282,7 +282,7 @@ def test_apology_moves_the_due_date_and_prints_a_slip():
     text = slip.text()
     assert text.splitlines()[0] == "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
     assert "24/11/2025" in text and "28/11/2025" in text and "Chờ xác minh" in text
-    assert "thực hành" in text
+    assert "tập dượt" in text
 
 
 def test_apology_needs_a_later_due_date():

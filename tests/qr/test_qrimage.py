@@ -73,7 +73,7 @@ def test_card_svg_names_the_practice_and_the_amount():
     root = ET.fromstring(svg)
     texts = [node.text for node in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "MÃ TẬP DƯỢT" in texts
-    assert "Chỉ dùng để tập luyện — không thanh toán được" in texts
+    assert "Chỉ dùng để tập dượt — không thanh toán được" in texts
     assert "Số tiền: 200.000\xa0₫" in texts
     assert "Nguyễn Văn Ánh" in texts and "NH Tập Dượt" in texts
     assert any(text.startswith("Nội dung: Le phi ly lich tu phap") for text in texts)

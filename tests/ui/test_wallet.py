@@ -98,7 +98,7 @@ def test_home_offers_the_three_simulated_apps_and_the_practice_notice(box):
 def test_a_new_account_has_the_practice_balance_and_a_practice_pin(box):
     screen = WalletScreen(box)
     screen.pick("zalopay")
-    assert "chỉ để tập luyện" in text(screen.body)
+    assert "chỉ để tập dượt" in text(screen.body)
     assert "2.000.000" in text(screen.body)
     open_account(screen, "zalopay")
     [account] = box.wallets.accounts(owner="an")

@@ -196,7 +196,7 @@ class ApologySlip:
             .format(day=format_date(self.new_due)),
             _("Ngày lập phiếu: {day} {time}").format(day=format_date(self.issued_at.date()),
                                                       time=f"{self.issued_at:%H:%M}"),
-            _("(Bản thực hành, không có giá trị pháp lý)"),
+            _("(Bản tập dượt, không có giá trị pháp lý)"),
         ]
         return "\n".join(lines)
 

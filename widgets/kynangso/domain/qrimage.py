@@ -50,7 +50,7 @@ def practice_mark() -> str:
 
 
 def practice_line() -> str:
-    return _("Chỉ dùng để tập luyện — không thanh toán được")
+    return _("Chỉ dùng để tập dượt — không thanh toán được")
 
 
 def _symbol(payload: str) -> segno.QRCode:

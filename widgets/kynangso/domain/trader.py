@@ -43,7 +43,7 @@ MATCH_WINDOW_MINUTES = 30  # assumption: a sale noted within half an hour of its
 
 SIGN_TITLE = N_("QUÉT MÃ ĐỂ THANH TOÁN")
 PRACTICE_MARK = N_("MÃ TẬP DƯỢT")
-PRACTICE_LINE = N_("Chỉ dùng để tập luyện — không thanh toán được")
+PRACTICE_LINE = N_("Chỉ dùng để tập dượt — không thanh toán được")
 PAPER_MM = {"A6": (105, 148), "A5": (148, 210)}
 SIGN_DPI = 200
 RED, PALE_RED, BLUE, INK, GREY = "#B71C1C", "#FFEBEE", "#0D47A1", "#1B1B1B", "#555555"
@@ -85,7 +85,7 @@ def _training(bank: Bank | str | None) -> Bank:
     if found is None or not found.training:
         shown = found.short_name if found else bank
         raise InvalidInput(_(
-            "{label}: mã QR in cho quầy hàng khi tập luyện chỉ được dùng ngân hàng tập dượt "
+            "{label}: mã QR in cho quầy hàng khi tập dượt chỉ được dùng ngân hàng tập dượt "
             "({name}, mã BIN {bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được, nhận "
             "được {value!r}").format(label=_label("ngan_hang"), name=training.short_name,
                                      bin=training.bin, value=shown),

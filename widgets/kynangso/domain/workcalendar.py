@@ -102,7 +102,7 @@ class Timeliness(StrEnum):
 def timeliness_definition() -> str:
     """The project's definition of the three terms, with its caveat, for lessons."""
     lines = [t.definition for t in Timeliness]
-    lines.append(_("Đây là định nghĩa của dự án để thực hành (so sánh theo ngày, không theo giờ); "
+    lines.append(_("Đây là định nghĩa của dự án để tập dượt (so sánh theo ngày, không theo giờ); "
                    "định nghĩa pháp lý của các thuật ngữ này chưa kiểm chứng."))
     return "\n".join(lines)
 

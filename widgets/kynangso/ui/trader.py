@@ -100,7 +100,7 @@ class TraderScreen(Screen):
             self.pin_new = self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True)
             self.pin_again = self.text(_("Nhập lại mã PIN"), password=True)
             warn = _("Quầy cần một tài khoản nhận tiền tập dượt ở {bank}. Mã PIN chỉ để tập "
-                     "luyện, không bao giờ dùng mã PIN thật.").format(
+                     "dượt, không bao giờ dùng mã PIN thật.").format(
                          bank=self.box.wallets.bank.short_name)
             parts += [self.html(f'<div class="kns-wallet-warn" role="note">{esc(warn)}</div>'),
                       self.holder, self.pin_new, self.pin_again]

@@ -256,7 +256,7 @@ class WalletScreen(Screen):
         intro = _("Bạn chưa có tài khoản trong {app}. Ứng dụng mô phỏng sẽ mở cho bạn một tài "
                   "khoản tập dượt với số dư {balance} tiền giả lập.").format(
                       app=app.name, balance=format_vnd(PRACTICE_BALANCE))
-        warn = _("Mã PIN bạn chọn ở đây chỉ để tập luyện. Không bao giờ dùng mã PIN thật của thẻ "
+        warn = _("Mã PIN bạn chọn ở đây chỉ để tập dượt. Không bao giờ dùng mã PIN thật của thẻ "
                  "hay tài khoản ngân hàng, và không đưa mã PIN cho ai.")
         self.holder = self.text(rules.field_label("ten_chu_tai_khoan"),
                                 placeholder=_("Ví dụ: Trần Văn An"))
