@@ -101,17 +101,22 @@ def test_kiosk_works_from_the_keyboard_alone(voila, who):
         assert rec.console_errors == [] and rec.page_errors == []
 
 
-def test_a_kernel_that_dies_under_an_open_page_is_announced(voila, who):
+def kill_page_kernel(page, voila) -> None:
+    """Kill the kernel behind an open page, as a crash would."""
     import psutil
 
+    kernel_id = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    kernel = next(p for p in psutil.Process(voila.proc.pid).children(recursive=True)
+                  if f"kernel-{kernel_id}.json" in " ".join(p.cmdline()))
+    kernel.kill()
+
+
+def test_a_kernel_that_dies_under_an_open_page_is_announced(voila, who):
     resident = who("nguoi-dan")
     with browser_page({"width": 480, "height": 900}) as (page, rec):
         open_app(page, voila.url("kiosk", f"nguoi={resident}"))
-        kernel_id = page.evaluate(
-            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-        kernel = next(p for p in psutil.Process(voila.proc.pid).children(recursive=True)
-                      if f"kernel-{kernel_id}.json" in " ".join(p.cmdline()))
-        kernel.kill()
+        kill_page_kernel(page, voila)
         notice = page.locator("#kns-connection")
         notice.wait_for(state="visible", timeout=60_000)
         message = notice.inner_text()
@@ -126,17 +131,11 @@ def test_a_kernel_that_dies_under_an_open_page_is_announced(voila, who):
 
 
 def test_the_page_scripts_notice_follows_the_language_switch(voila, who):
-    import psutil
-
     with browser_page({"width": 480, "height": 900}) as (page, rec):
         open_app(page, voila.url("kiosk", f"nguoi={who('nguoi-dan')}"))
         page.get_by_role("combobox").last.select_option(label="English")
         page.locator(".kns-lang-en").wait_for()
-        kernel_id = page.evaluate(
-            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-        kernel = next(p for p in psutil.Process(voila.proc.pid).children(recursive=True)
-                      if f"kernel-{kernel_id}.json" in " ".join(p.cmdline()))
-        kernel.kill()
+        kill_page_kernel(page, voila)
         notice = page.locator("#kns-connection")
         notice.wait_for(state="visible", timeout=60_000)
         assert "Reload the page (F5)" in notice.inner_text() or (

@@ -303,3 +303,15 @@ def test_empty_frame_gives_a_report_of_zeros(frame):
     assert result.summary_text() == (
         "Tiếp nhận 0 hồ sơ; chưa có hồ sơ nào để tính tỷ lệ trước hạn, đúng hạn")
     assert "## Tổng hợp" in result.to_markdown()
+
+
+def test_procedure_names_follow_the_readers_language():
+    from kynangso.i18n import get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    try:
+        names = kpi_report(TINY).by_procedure["Procedure"]
+    finally:
+        set_language(before)
+    assert names.loc["tam-tru"] == "Temporary residence registration"

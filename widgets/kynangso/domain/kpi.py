@@ -264,7 +264,7 @@ def kpi_report(df: pd.DataFrame, calendar: WorkCalendar | None = None,
     totals = np.bincount(state, minlength=_STATES)
 
     rating = _ratings(df)
-    names = {p.code: p.name for p in catalogue}
+    names = {p.code: p.shown_name for p in catalogue}  # the reader's language
     month = df["month"] if "month" in df.columns else _months(pd.Series(received_at,
                                                                          index=df.index))
 
