@@ -9,6 +9,7 @@ event the suite makes a desk or a screen log must be declared in
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,17 @@ def _event_vocabulary(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     # Autouse fixtures run first, so a store the test opens sees this value.
     if request.node.get_closest_marker("unchecked_events"):
         monkeypatch.setenv("KYNANGSO_STRICT_EVENTS", "0")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The screens and texts in English for one test, then the language it had."""
+    from kynangso.i18n import get_language, set_language
+
+    before = get_language()
+    set_language("en")
+    yield
+    set_language(before)
 
 
 @pytest.fixture(scope="session")

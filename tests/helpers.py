@@ -70,3 +70,21 @@ def click(root: Any, label: str) -> None:
 
 def button_labels(root: Any) -> list[str]:
     return [b.description for b in buttons(root)]
+
+
+def scams_error(edit) -> Any:
+    """The DataFileError parse_scams raises for the shipped scams.yaml after ``edit``."""
+    import copy
+
+    import pytest
+    import yaml
+
+    from kynangso.domain.datafiles import DATA_DIR
+    from kynangso.domain.scams import parse_scams
+    from kynangso.errors import DataFileError
+
+    data = copy.deepcopy(yaml.safe_load((DATA_DIR / "scams.yaml").read_text(encoding="utf-8")))
+    edit(data)
+    with pytest.raises(DataFileError) as info:
+        parse_scams(data, "scams.yaml")
+    return info.value

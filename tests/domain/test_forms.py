@@ -32,11 +32,6 @@ GOOD = {"ho_ten": "nguyễn  thị lan", "cccd": "038190999001", "ngay_sinh": "0
         "dia_chi": "Tổ dân phố Tân Lập,phường Trúc Lâm"}
 
 
-@pytest.fixture
-def english():
-    set_language("en")
-    yield
-    set_language("vi")
 
 
 def keys(code: str) -> list[str]:

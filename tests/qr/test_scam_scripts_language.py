@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import copy
 
-import pytest
 import yaml
 
 from kynangso.domain.datafiles import DATA_DIR
 from kynangso.domain.scams import generate, item_by_id, load_scams, parse_scams
-from kynangso.errors import DataFileError
-from kynangso.i18n import get_language, set_language
+from kynangso.i18n import set_language
+
+from helpers import scams_error as broken
 
 RAW = yaml.safe_load((DATA_DIR / "scams.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def english():
-    before = get_language()
-    set_language("en")
-    yield
-    set_language(before)
 
 
-def broken(edit) -> DataFileError:
-    data = copy.deepcopy(RAW)
-    edit(data)
-    with pytest.raises(DataFileError) as info:
-        parse_scams(data, "scams.yaml")
-    return info.value
 
 
 def _script_item(script_id: str):

@@ -23,7 +23,8 @@ from kynangso.domain.scams import (
     parse_scams,
     scam_set,
 )
-from kynangso.errors import DataFileError
+
+from helpers import scams_error as broken
 
 TEXT = (DATA_DIR / "scams.yaml").read_text(encoding="utf-8")
 RAW = yaml.safe_load(TEXT)
@@ -245,12 +246,6 @@ def test_script_items_carry_the_names_their_reports_give():
 
 # --- the loader refuses what the tests above forbid --------------------------------------
 
-def broken(edit) -> DataFileError:
-    data = copy.deepcopy(RAW)
-    edit(data)
-    with pytest.raises(DataFileError) as info:
-        parse_scams(data, "scams.yaml")
-    return info.value
 
 
 def test_loader_refuses_a_script_link_no_report_names():

@@ -24,7 +24,7 @@ from kynangso.domain.scams import (
     tr,
 )
 from kynangso.errors import DataFileError
-from kynangso.i18n import get_language, set_language
+from kynangso.i18n import set_language
 
 from helpers import ROOT
 
@@ -34,12 +34,6 @@ LOOKALIKES = yaml.safe_load((DATA_DIR / "lookalikes.yaml").read_text(encoding="u
 VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
 
 
-@pytest.fixture
-def english():
-    before = get_language()
-    set_language("en")
-    yield
-    set_language(before)
 
 
 def _keys_in_code() -> set[str]:

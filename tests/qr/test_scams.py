@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from collections import Counter
@@ -23,12 +22,13 @@ from kynangso.domain.scams import (
     generate,
     item_by_id,
     load_scams,
-    parse_scams,
     pattern_title,
     scam_set,
 )
 from kynangso.domain.vietqr import crc16, decode
-from kynangso.errors import DataFileError, InvalidInput, MissingEntry
+from kynangso.errors import InvalidInput, MissingEntry
+
+from helpers import scams_error as broken
 
 TRAINING_BIN = load_banks().training_bank.bin
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
@@ -434,12 +434,6 @@ def test_data_file_loads_from_a_path(tmp_path):
     assert load_scams(path) == load_scams()
 
 
-def broken(edit) -> DataFileError:
-    data = copy.deepcopy(RAW)
-    edit(data)
-    with pytest.raises(DataFileError) as info:
-        parse_scams(data, "scams.yaml")
-    return info.value
 
 
 def test_script_without_source_is_refused():
