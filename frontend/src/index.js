@@ -15,6 +15,8 @@ import { Widget } from '@lumino/widgets';
 
 import '@jupyter-widgets/controls/css/labvariables.css';
 import '@jupyter-widgets/controls/css/widgets-base.css';
+// Lumino's own rules: without them a Tab, Accordion or Stack shows every child at once.
+import '@lumino/widgets/style/index.css';
 import './page.css';
 
 const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
@@ -28,20 +30,26 @@ const MODULES = {
 // A screen switched to English marks its root `kns-lang-en` (kynangso.ui.base.Screen).
 const MESSAGES = {
   vi: {
-    broken: 'Không hiển thị được phần này của ứng dụng. Hãy tải lại trang (F5); ' +
+    broken: 'Không hiển thị được phần này của ứng dụng. Hãy tải lại trang; ' +
       'nếu vẫn lỗi, báo cho giảng viên. Dữ liệu tập dượt đã lưu không bị mất.',
-    lost: 'Mất kết nối với máy chủ tập dượt. Hãy kiểm tra mạng rồi tải lại trang (F5); ' +
+    lost: 'Mất kết nối với máy chủ tập dượt. Đang thử kết nối lại… ' +
+      'Hồ sơ và giao dịch đã lưu vẫn còn.',
+    gone: 'Ứng dụng đã dừng (để lâu không dùng, hoặc máy chủ vừa khởi động lại). ' +
+      'Bấm “Tải lại trang” để tiếp tục: bạn sẽ quay về đúng bước đang làm.',
+    restarted: 'Ứng dụng vừa được khởi động lại. Bấm “Tải lại trang” để tiếp tục; ' +
       'hồ sơ và giao dịch đã lưu vẫn còn.',
-    restarted: 'Ứng dụng vừa được khởi động lại. Hãy tải lại trang (F5) để tiếp tục; ' +
-      'hồ sơ và giao dịch đã lưu vẫn còn.',
+    reload: 'Tải lại trang',
   },
   en: {
-    broken: 'This part of the app cannot be shown. Reload the page (F5); if it still ' +
+    broken: 'This part of the app cannot be shown. Reload the page; if it still ' +
       'fails, tell your trainer. Saved practice data is not lost.',
-    lost: 'The connection to the practice server was lost. Check the network, then ' +
-      'reload the page (F5); saved dossiers and payments are still there.',
-    restarted: 'The app has just restarted. Reload the page (F5) to carry on; saved ' +
+    lost: 'The connection to the practice server was lost. Reconnecting… ' +
+      'Saved dossiers and payments are still there.',
+    gone: 'The app has stopped (unused for a long time, or the server restarted). ' +
+      'Press “Reload page” to carry on: you will come back to the step you were on.',
+    restarted: 'The app has just restarted. Press “Reload page” to carry on; saved ' +
       'dossiers and payments are still there.',
+    reload: 'Reload page',
   },
 };
 
@@ -89,13 +97,23 @@ function notice(text, className) {
   return el;
 }
 
-// One banner at the top of the page, replaced as the connection changes.
-function announce(text) {
+// One banner at the top of the page, replaced as the connection changes; a kernel that
+// is gone gets one button, which reloads the page (the screen restores its step).
+function announce(text, { reload = false } = {}) {
   document.getElementById('kns-connection')?.remove();
   if (!text) return;
   const el = notice(text, 'kns-page-connection');
   el.id = 'kns-connection';
+  if (reload) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'kns-reload';
+    button.textContent = message('reload');
+    button.addEventListener('click', () => window.location.reload());
+    el.append(' ', button);
+  }
   document.body.prepend(el);
+  if (reload) el.querySelector('button').focus();
 }
 
 // Streams and errors arrive as HTML (the template words errors); the rest as data.
@@ -123,22 +141,170 @@ async function renderOutput(manager, output, el) {
   }
 }
 
-// A restarted kernel has lost the screen's widgets: that notice stays, even once the
-// socket reconnects. A lost connection clears when it comes back.
-function watch(kernel) {
+// A phone that locks drops its socket; the kernel waits (culled only after a long idle
+// time), so the page keeps trying: at once when the phone wakes or the network returns,
+// and every few seconds meanwhile. If the server answers that the kernel is gone, the
+// page says so with one button to reload. A restarted kernel has lost the screen's
+// widgets: that notice stays, even once the socket reconnects.
+const RETRY_MS = 5000;
+
+async function kernelGone(page) {
+  try {
+    const reply = await fetch(`${page.baseUrl}api/kernels/${page.kernelId}`,
+      { credentials: 'same-origin', cache: 'no-store' });
+    return reply.status === 404;
+  } catch {
+    return false;  // the server itself is out of reach: keep trying
+  }
+}
+
+function watch(kernel, page) {
   let restarted = false;
+  let gone = false;
+  let timer = null;
+  const retry = async () => {
+    clearTimeout(timer);
+    timer = null;
+    if (gone || restarted || kernel.isDisposed || kernel.connectionStatus === 'connected') return;
+    if (await kernelGone(page)) {
+      gone = true;
+      announce(message('gone'), { reload: true });
+      return;
+    }
+    if (kernel.connectionStatus === 'disconnected') kernel.reconnect().catch(() => {});
+    timer = setTimeout(retry, RETRY_MS);
+  };
   kernel.connectionStatusChanged.connect((_, status) => {
-    if (status === 'disconnected') announce(restarted ? message('restarted') : message('lost'));
-    else if (status === 'connected' && !restarted) announce(null);
+    if (gone) return;
+    if (status === 'connected') {
+      if (!restarted) announce(null);
+      return;
+    }
+    if (restarted) return;
+    announce(message('lost'));
+    if (!timer) timer = setTimeout(retry, status === 'disconnected' ? 0 : RETRY_MS);
   });
   kernel.statusChanged.connect((_, status) => {
     if (status === 'restarting' || status === 'autorestarting') {
       restarted = true;
-      announce(message('restarted'));
+      announce(message('restarted'), { reload: true });
     } else if (status === 'dead') {
-      announce(message('lost'));
+      gone = true;
+      announce(message('gone'), { reload: true });
     }
   });
+  const wake = () => { if (kernel.connectionStatus !== 'connected') retry(); };
+  window.addEventListener('online', wake);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') wake();
+  });
+}
+
+// -- what the screens ask of the page (kynangso.ui.base.Screen) --------------------------
+// ipywidgets has no attribute for a keypad, a max length, aria-invalid or focus, and no
+// way to write a cookie: a screen marks widgets with classes and sends commands in a
+// hidden `.kns-bridge` element; this pass applies them after each change of the page.
+
+const COOKIE_AGE = 60 * 60 * 24 * 365;
+const applied = new Set();
+let lastFocused = null;
+
+function setCookie(name, value) {
+  document.cookie = value === null
+    ? `${name}=; path=/; max-age=0; SameSite=Lax`
+    : `${name}=${encodeURIComponent(value)}; path=/; max-age=${COOKIE_AGE}; SameSite=Lax`;
+}
+
+function focusLater(selector, tries = 40) {
+  const target = [...document.querySelectorAll(selector)]
+    .find((el) => el !== lastFocused && el.offsetParent !== null);
+  if (!target) {
+    if (tries > 0) setTimeout(() => focusLater(selector, tries - 1), 50);
+    return;
+  }
+  if (!target.matches('input, select, textarea, button')) target.setAttribute('tabindex', '-1');
+  lastFocused = target;
+  target.focus();
+}
+
+const FOCUS = {
+  step: '.kns-root .kns-step',
+  invalid: '.kns-invalid input, .kns-invalid select, .kns-invalid textarea',
+};
+
+function runBridge(el) {
+  const nonce = el.dataset.nonce;
+  if (!nonce || applied.has(nonce)) return;
+  applied.add(nonce);
+  const cookies = JSON.parse(el.dataset.cookies || '{}');
+  for (const [name, value] of Object.entries(cookies)) setCookie(name, value);
+  if (el.dataset.go === 'fresh') {
+    // Forget the person: reload without the URL's ?nguoi= (or it would name them again).
+    const url = new URL(window.location.href);
+    for (const key of ['nguoi', 'ma_lop']) url.searchParams.delete(key);
+    window.location.replace(url.toString());
+  } else if (el.dataset.go === 'reload') {
+    window.location.reload();
+  }
+  if (el.dataset.focus && FOCUS[el.dataset.focus]) {
+    lastFocused = document.activeElement;
+    focusLater(FOCUS[el.dataset.focus]);
+  }
+}
+
+function labelText(control) {
+  const box = control.closest('.widget-inline-hbox, .jupyter-widgets');
+  const label = box?.querySelector(':scope > .widget-label, :scope > label');
+  return label?.textContent.trim() || control.getAttribute('placeholder') ||
+    control.closest('[title]')?.getAttribute('title') || '';
+}
+
+function enhance() {
+  document.querySelectorAll('.kns-bridge[data-nonce]').forEach(runBridge);
+  for (const input of document.querySelectorAll('.kns-numeric input')) {
+    input.inputMode = 'numeric';
+    input.setAttribute('pattern', '[0-9]*');
+    input.autocomplete = 'off';
+    const max = [...input.closest('.kns-numeric').classList].find((c) => c.startsWith('kns-max-'));
+    if (max) input.maxLength = Number(max.slice(8));
+  }
+  const area = document.querySelector('.kns-message');
+  if (area && area.id !== 'kns-message') {
+    area.id = 'kns-message';
+    area.setAttribute('role', 'status');
+    area.setAttribute('aria-live', 'polite');
+  }
+  for (const control of document.querySelectorAll('.kns-root input, .kns-root select, .kns-root textarea')) {
+    if (control.closest('.kns-invalid')) {
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-describedby', 'kns-message');
+    } else if (control.hasAttribute('aria-invalid')) {
+      control.removeAttribute('aria-invalid');
+      control.removeAttribute('aria-describedby');
+    }
+    if (!control.labels?.length && !control.getAttribute('aria-label')) {
+      const text = labelText(control);
+      if (text) control.setAttribute('aria-label', text);
+    }
+  }
+  const english = Boolean(document.querySelector('.kns-lang-en'));
+  document.documentElement.lang = english ? 'en' : 'vi';
+  const title = document.querySelector('.kns-root .kns-title');
+  if (title) {
+    const wanted = `${title.textContent.trim()} — Kỹ Năng Số`;
+    if (document.title !== wanted) document.title = wanted;
+  }
+}
+
+function observe() {
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; enhance(); });
+  }).observe(document.body, { childList: true, subtree: true, attributes: true,
+    attributeFilter: ['class', 'data-nonce'] });
+  enhance();
 }
 
 // Voila's preheated pages come from its kernel pool, never through the code that sets
@@ -178,7 +344,8 @@ async function main() {
     serverSettings: ServerConnection.makeSettings({ baseUrl: page.baseUrl }),
     handleComms: true,
   });
-  watch(kernel);
+  watch(kernel, page);
+  observe();
   const manager = new Manager(kernel);
   await manager.loadFromKernel();
   const outputs = [...document.querySelectorAll(CELL_OUTPUT)].map((script) => {

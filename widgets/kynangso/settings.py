@@ -115,10 +115,17 @@ VARIABLES: tuple[Variable, ...] = (
         "1: appending an event not declared in kynangso.sandbox.events, or with missing or "
         "unknown payload fields, raises. tests/conftest.py sets it; 0 (default) logs a "
         "warning and keeps the event, so a trainee never loses an action.")),
+    Variable("KYNANGSO_CLASS_CODE", "class_code", _text_or_none, help=(
+        "The class code that unlocks the trainer role in the apps (make apps generates one "
+        "into ma-lop.txt beside the store and prints it). Unset: the trainer role cannot "
+        "be opened from a page.")),
     Variable("VOILA_PREHEAT", "voila_preheat", _voila_flag, default=False, set_by="voila",
              help="'True' in a kernel Voila started before any page asked for it."),
     Variable("QUERY_STRING", "query_string", _text, default="", set_by="voila",
              help="The page's query (?nguoi=...&vai=...): who uses the screen."),
+    Variable("HTTP_COOKIE", "http_cookie", _text, default="", set_by="voila",
+             help="The page's cookies (Voila's http_header_envs): the browser's remembered "
+                  "learner, display settings and class code."),
     Variable("VOILA_WS_BASE_URL", "voila_ws_base_url", _text, set_by="voila",
              help="Base URL of Voila's websocket (preheated kernels wait for the page "
                   "request there); falls back to VOILA_SERVER_URL."),
@@ -145,8 +152,10 @@ class Settings:
     otp_seed: str | None
     hash_iterations: int | None
     strict_events: bool
+    class_code: str | None
     voila_preheat: bool
     query_string: str
+    http_cookie: str
     voila_ws_base_url: str | None
     voila_server_url: str
     voila_ws_protocol: str

@@ -119,7 +119,8 @@ class DossierDesk:
     def create(self, procedure_code: str, applicant: Mapping[str, Any], *,
                channel: str = "cong-dvc", documents: Iterable[str] = (),
                form: Mapping[str, Any] | None = None, pages: int = 1, copies: int = 1,
-               group: str | None = None, vneid_level: int | None = None) -> Dossier:
+               group: str | None = None, vneid_level: int | None = None,
+               on_time: bool = True) -> Dossier:
         """A new draft with the next code of the simulated day and the quoted fee."""
         procedure = self._procedure(procedure_code)
         if channel not in procedure.channels:
@@ -135,7 +136,10 @@ class DossierDesk:
                                      name=procedure.shown_name, need=procedure.vneid_level,
                                      have=vneid_level),
                                field="muc_dinh_danh", value=vneid_level)
-        quote = procedure.quote_fee(channel=channel, pages=pages, copies=copies, group=group)
+        # on_time: a registration made after its window (a birth after 60 days) is no
+        # longer free; the portal works it out from the dates (domain/birth.py).
+        quote = procedure.quote_fee(channel=channel, pages=pages, copies=copies, group=group,
+                                    on_time=on_time)
         box = self.box
         with box.transaction() as tx:
             now = tx.now

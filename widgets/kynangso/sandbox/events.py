@@ -182,6 +182,8 @@ def _specs() -> Iterable[EventSpec]:
 
     # -- screens (ui/base.py) ------------------------------------------------------------
     yield E("screen.opened", "screen id", (), "A simulator screen was opened.")
+    yield E("learner.joined", "actor id", ("name",),
+            "A learner gave the name they practise under (sandbox/drafts.py).")
     yield E("ui.error", "screen id", ("error",),
             "An unexpected error (a bug) on a screen; the trainee saw a friendly message.")
 

@@ -167,6 +167,18 @@ TABLES = {
         payload TEXT NOT NULL,
         created_at VARCHAR(32) NOT NULL,
         seq INTEGER NOT NULL""",
+    # Screens' unfinished state per learner (sandbox/drafts.py), outside the event log.
+    "drafts": """
+        actor VARCHAR(100) NOT NULL,
+        screen VARCHAR(40) NOT NULL,
+        state TEXT NOT NULL,
+        at_wall VARCHAR(40) NOT NULL,
+        PRIMARY KEY (actor, screen)""",
+    # The name each learner practises under (sandbox/drafts.py LearnerDesk).
+    "learners": """
+        actor VARCHAR(100) PRIMARY KEY,
+        name VARCHAR(80) NOT NULL,
+        joined_at VARCHAR(32) NOT NULL""",
     # The trader's own notebook of sales: a page per simulated day, a row per line.
     "sales_book": """
         owner VARCHAR(100) NOT NULL,

@@ -46,6 +46,7 @@ from .db import DEFAULT_FILE, Connection, Database, open_database, where_equal
 
 if TYPE_CHECKING:
     from .dossiers import DossierDesk
+    from .drafts import DraftDesk, LearnerDesk
     from .feedback import FeedbackDesk
     from .fees import FeeDesk
     from .queue import QueueDesk
@@ -255,6 +256,18 @@ class Sandbox:
         from .stalls import StallDesk
 
         return StallDesk(self)
+
+    @cached_property
+    def drafts(self) -> DraftDesk:
+        from .drafts import DraftDesk
+
+        return DraftDesk(self)
+
+    @cached_property
+    def learners(self) -> LearnerDesk:
+        from .drafts import LearnerDesk
+
+        return LearnerDesk(self)
 
     def as_actor(self, actor: str, role: str) -> Sandbox:
         return Sandbox(self.db, actor=actor, role=role, strict_events=self.strict_events,

@@ -30,7 +30,7 @@ from ..i18n import _, translate
 from ..sandbox.dossiers import APPLICANT_MOVES
 from ..sandbox.store import ROLES
 from .base import Screen, esc, table
-from .session import open_box
+from .session import launch
 
 if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
@@ -675,6 +675,6 @@ class BackofficeScreen(Screen):
         self.kpi_panel.children = (self.kpi_html,)
 
 
-def backoffice_app() -> BackofficeScreen:
+def backoffice_app() -> Screen:
     """Entry point for apps/backoffice.ipynb (``open_box`` waits for a preheated page's URL)."""
-    return BackofficeScreen(open_box(role="official", actor="can-bo"))
+    return launch(BackofficeScreen, role="official")

@@ -27,14 +27,30 @@ log = logging.getLogger("kynangso.ui")
 CSS = """
 <style>
 .kns-root { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #1b1b1b;
-  --kns-accent: #0b5394; --kns-bg: #ffffff; background: var(--kns-bg); }
-.kns-root.kns-phone { width: 390px; max-width: 100%; min-height: 700px; border: 12px solid #1f2933;
-  border-radius: 32px; padding: 10px 12px 18px 12px; box-sizing: border-box; }
+  --kns-accent: #0b5394; --kns-bg: #ffffff; background: var(--kns-bg); font-size: 16px;
+  line-height: 1.45; box-sizing: border-box; max-width: 100%; overflow-wrap: anywhere; }
+.kns-root * { box-sizing: border-box; }
+/* A phone is drawn only on a wide screen; on a real phone the app fills the screen. */
+.kns-root.kns-phone { width: 100%; max-width: 430px; padding: 8px 10px 16px 10px; }
+@media (min-width: 600px) {
+  .kns-root.kns-phone { width: 414px; min-height: 700px; border: 12px solid #1f2933;
+    border-radius: 32px; }
+}
+/* A website (the portal): full width, content kept readable on a desktop. */
+.kns-root.kns-web { width: 100%; max-width: 1100px; padding: 8px 12px; }
+@media (min-width: 900px) {
+  .kns-root.kns-web { border: 1px solid #c8c8c8; border-radius: 6px; padding: 12px 24px; }
+  .kns-root.kns-web .kns-columns { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+}
+.kns-root.kns-kiosk { width: 100%; max-width: 1080px; padding: 12px 20px; font-size: 20px; }
 .kns-root.kns-desktop { width: 100%; max-width: 1180px; border: 1px solid #c8c8c8;
-  border-radius: 6px; padding: 10px 16px; box-sizing: border-box; }
+  border-radius: 6px; padding: 10px 16px; }
 .kns-banner { background: #fff4ce; border: 2px solid #9a5b00; color: #4a2c00; border-radius: 6px;
   padding: 6px 10px; font-weight: 600; line-height: 1.35; }
-.kns-title { font-size: 1.35em; font-weight: 700; color: var(--kns-accent); margin: 6px 0; }
+.kns-person { color: #1b1b1b; margin: 4px 0; }
+.kns-root h1.kns-title { font-size: 1.35em; font-weight: 700; color: var(--kns-accent);
+  margin: 6px 0; line-height: 1.3; }
+.kns-root h2.kns-step { font-size: 1.15em; font-weight: 700; margin: 6px 0; color: #1b1b1b; }
 .kns-msg-error { background: #fde8e8; border-left: 5px solid #b3261e; color: #5f1410;
   padding: 6px 10px; border-radius: 4px; }
 .kns-msg-ok { background: #e6f4ea; border-left: 5px solid #137333; color: #0b3d1c;
@@ -43,21 +59,64 @@ CSS = """
   padding: 6px 10px; border-radius: 4px; }
 .kns-card { border: 1px solid #c8c8c8; border-radius: 10px; padding: 10px 12px; margin: 6px 0; }
 .kns-big { font-size: 2.6em; font-weight: 800; color: var(--kns-accent); letter-spacing: 2px; }
-.kns-muted { color: #5a5a5a; font-size: 0.92em; }
-.kns-root .widget-button, .kns-root .jupyter-button { min-height: 40px; font-size: 1em; }
+.kns-muted { color: #4f4f4f; font-size: 0.92em; }
+.kns-more summary { cursor: pointer; color: #0b5394; text-decoration: underline;
+  min-height: 44px; display: flex; align-items: center; }
+/* Touch targets of 44 px or more, readable text (ipywidgets fixes 13 px). */
+.kns-root .widget-button, .kns-root .jupyter-button { min-height: 44px; font-size: 1em;
+  height: auto; line-height: 1.25; white-space: normal; padding: 6px 12px; }
+.kns-root .jupyter-button { background: #e4e7eb; color: #1b1b1b; border: 1px solid #5f6b7a; }
+.kns-root .jupyter-button.mod-primary, .kns-root .jupyter-button.mod-info,
+.kns-root .jupyter-button.mod-active { background: #0b5394; color: #ffffff; }
+.kns-root .jupyter-button.mod-success { background: #137333; color: #ffffff; }
+.kns-root .jupyter-button.mod-warning { background: #8a4b00; color: #ffffff; }
+.kns-root .jupyter-button.mod-danger { background: #b3261e; color: #ffffff; }
+.kns-root .widget-toggle-button.mod-active, .kns-root .jupyter-button.mod-active {
+  background: #0b5394; color: #ffffff; box-shadow: none; }
 .kns-root .widget-label, .kns-root input, .kns-root select, .kns-root textarea,
-.kns-root .widget-html, .kns-root .widget-checkbox label { font-size: 1em; }
-.kns-root :focus-visible { outline: 3px solid #f59e0b !important; outline-offset: 2px; }
-.kns-size-1 { font-size: 118%; } .kns-size-2 { font-size: 140%; }
+.kns-root .widget-html, .kns-root .widget-html-content, .kns-root .widget-checkbox label,
+.kns-root .widget-label-basic { font-size: 1em; line-height: 1.4; }
+.kns-root .widget-html-content { white-space: normal; }
+.kns-root .widget-inline-hbox, .kns-root .widget-text, .kns-root .widget-dropdown,
+.kns-root .widget-textarea { height: auto; min-height: 44px; flex-wrap: wrap; max-width: 100%; }
+.kns-root input[type="text"], .kns-root input[type="password"], .kns-root input[type="number"],
+.kns-root select { min-height: 44px; height: auto; max-width: 100%; color: #1b1b1b; }
+.kns-root .widget-checkbox input[type="checkbox"] { width: 24px; height: 24px; }
+.kns-root .widget-checkbox { min-height: 44px; align-items: center; }
+.kns-root .widget-tab > .lm-TabBar .lm-TabBar-tab { min-height: 44px; font-size: 1em; }
+/* ipywidgets removes the focus outline (outline: none !important): put a visible one back. */
+.kns-root.kns-root input:focus, .kns-root.kns-root select:focus, .kns-root.kns-root textarea:focus,
+.kns-root.kns-root button:focus-visible, .kns-root.kns-root summary:focus-visible,
+.kns-root.kns-root [tabindex]:focus-visible, .kns-root.kns-root a:focus-visible {
+  outline: 3px solid #b45309 !important; outline-offset: 2px; }
+.kns-root .kns-invalid input, .kns-root .kns-invalid select, .kns-root .kns-invalid textarea {
+  border: 2px solid #b3261e !important; }
+.kns-bridge-host { display: none !important; }
+.kns-size-1 { font-size: 118% !important; } .kns-size-2 { font-size: 140% !important; }
 .kns-contrast { --kns-bg: #000000; --kns-accent: #ffd400; background: #000 !important;
   color: #ffffff !important; }
 .kns-contrast .kns-card { border-color: #ffffff; }
-.kns-contrast .kns-muted { color: #e0e0e0; }
+.kns-contrast .kns-muted, .kns-contrast .kns-person, .kns-contrast h2.kns-step { color: #ffffff; }
+.kns-contrast .kns-more summary, .kns-contrast a { color: #ffd400; }
 .kns-contrast .widget-label, .kns-contrast .widget-html-content,
 .kns-contrast .widget-checkbox label, .kns-contrast .widget-label-basic,
 .kns-contrast .widget-inline-hbox label { color: #ffffff !important; }
-.kns-table { border-collapse: collapse; width: 100%; }
-.kns-table th, .kns-table td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left; }
+.kns-contrast .jupyter-button, .kns-contrast .jupyter-button.mod-primary,
+.kns-contrast .jupyter-button.mod-info, .kns-contrast .jupyter-button.mod-success,
+.kns-contrast .jupyter-button.mod-warning, .kns-contrast .jupyter-button.mod-danger {
+  background: #000000; color: #ffffff; border: 2px solid #ffffff; }
+.kns-contrast .jupyter-button.mod-active { background: #ffd400; color: #000000; }
+.kns-contrast input, .kns-contrast select, .kns-contrast textarea { background: #000000;
+  color: #ffffff; border: 2px solid #ffffff; }
+.kns-contrast .kns-msg-error, .kns-contrast .kns-msg-ok, .kns-contrast .kns-msg-info,
+.kns-contrast .kns-banner { background: #000000; color: #ffffff; border-color: #ffd400; }
+.kns-contrast .kns-table th, .kns-contrast .kns-table td { border-color: #ffffff; }
+.kns-contrast .kns-early, .kns-contrast .kns-ontime, .kns-contrast .kns-late {
+  background: #000000; }
+.kns-table { border-collapse: collapse; width: 100%; table-layout: auto; }
+.kns-table th, .kns-table td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left;
+  overflow-wrap: anywhere; vertical-align: top; }
+.kns-scroll { max-width: 100%; overflow-x: auto; }
 .kns-early { background: #e6f4ea; } .kns-ontime { background: #fff8e1; }
 .kns-late { background: #fde8e8; }
 </style>
@@ -83,37 +142,63 @@ def practice_banner() -> W.HTML:
 class Screen(ABC):
     """Base of a simulator screen. Subclasses set ``title`` and ``frame`` and fill
     :meth:`render`; every callback goes through :meth:`guard` (``self.button`` does it).
+
+    ``frame``: "phone" (a real phone app: VNeID, wallets, the trader's), "web" (a
+    website: the portal), "kiosk" (the centre's large touch screen) or "desktop" (the
+    back office). A phone is drawn around the screen only on a wide display.
     """
 
     title = N_("Kỹ Năng Số")  # N_(): translated where shown, after a language switch too
-    frame = "phone"  # or "desktop"
+    frame = "phone"
     screen_id = "screen"
+    shows_person = True  # "Bạn đang tập với tên: …" (not on a wall display or the gate)
 
     def __init__(self, box: Sandbox):
+        from . import session
+
         self.box = box
+        prefs = session.preferences()
+        if prefs.language and prefs.language != get_language():
+            set_language(prefs.language)
         self.message = W.HTML(layout=W.Layout(min_height="0"))
         self.message.add_class("kns-message")
         self.body = W.VBox()
         self.heading = W.HTML()
-        self.size = W.ToggleButtons(options=[("A", 0), ("A+", 1), ("A++", 2)], value=0,
+        self.person = W.HTML()
+        self.size = W.ToggleButtons(options=[("A", 0), ("A+", 1), ("A++", 2)], value=prefs.size,
                                     style={"button_width": "64px"})
-        self.contrast = W.Checkbox(value=False, indent=False)
+        self.contrast = W.Checkbox(value=prefs.contrast, indent=False)
         self.language = W.Dropdown(options=[("Tiếng Việt", "vi"), ("English", "en")],
-                                   value=get_language(), layout=W.Layout(width="130px"))
-        self.size.observe(self.guard(lambda _c: self._apply_style()), "value")
-        self.contrast.observe(self.guard(lambda _c: self._apply_style()), "value")
+                                   value=get_language(), layout=W.Layout(width="auto"))
+        self.size.observe(self.guard(self._change_style), "value")
+        self.contrast.observe(self.guard(self._change_style), "value")
         self.language.observe(self.guard(self._switch_language), "value")
         self.settings = W.HBox([self.size, self.contrast, self.language],
                                layout=W.Layout(flex_flow="row wrap", align_items="center"))
         self.banner = practice_banner()
-        self.widget = W.VBox([W.HTML(CSS), self.banner, self.heading, self.settings,
-                              self.body, self.message])
+        self._bridge = W.HTML()
+        self._bridge.add_class("kns-bridge-host")
+        self._nonce = 0
+        self._invalid_fields: list[W.Widget] = []
+        self.forget_button: W.Button | None = None
+        top: list[W.Widget] = [W.HTML(CSS), self.banner, self.heading]
+        if self.shows_person:
+            self.forget_button = self.button(_("Đổi người tập"), self.forget_person)
+            top.append(W.HBox([self.person, self.forget_button],
+                              layout=W.Layout(flex_flow="row wrap", align_items="center")))
+        self.widget = W.VBox([*top, self.settings, self.body, self.message, self._bridge])
         self.widget.add_class("kns-root")
         self.widget.add_class(f"kns-{self.frame}")
         self.widget.add_class(f"kns-app-{self.screen_id}")
         self._label_settings()
-        self.box.record("screen.opened", self.screen_id)
+        self._apply_style()
+        self.opened()
+        self._ready = False  # the first view is not a "new step": focus stays put
         self.guard(self.render)()
+        self._ready = True
+
+    def opened(self) -> None:
+        self.box.record("screen.opened", self.screen_id)
 
     # -- shared widgets ------------------------------------------------------------
 
@@ -124,10 +209,23 @@ class Screen(ABC):
         else:
             self.widget.remove_class("kns-lang-en")
         title = esc(translate(self.title))
-        self.heading.value = f'<div class="kns-title" role="heading">{title}</div>'
+        self.heading.value = f'<h1 class="kns-title">{title}</h1>'
         self.size.description = _("Cỡ chữ")
         self.size.tooltips = [_("Chữ thường"), _("Chữ lớn"), _("Chữ rất lớn")]
         self.contrast.description = _("Tương phản cao")
+        self.language.description = _("Ngôn ngữ")
+        if self.forget_button is not None:
+            self.forget_button.description = _("Đổi người tập")
+            self.forget_button.tooltip = _("Không phải bạn? Nhập tên người đang tập")
+        self._show_person()
+
+    def _show_person(self) -> None:
+        if not self.shows_person:
+            return
+        from .session import display_name
+
+        self.person.value = ('<div class="kns-person">' + esc(
+            _("Bạn đang tập với tên: {name}").format(name=display_name(self.box))) + "</div>")
 
     def _apply_style(self) -> None:
         for cls in ("kns-size-1", "kns-size-2", "kns-contrast"):
@@ -137,11 +235,44 @@ class Screen(ABC):
         if self.contrast.value:
             self.widget.add_class("kns-contrast")
 
+    def _remember_preferences(self) -> None:
+        from .session import PREFS_COOKIE, Preferences
+
+        prefs = Preferences(self.size.value, self.contrast.value, self.language.value)
+        self.page_command(cookies={PREFS_COOKIE: prefs.cookie()})
+
+    def _change_style(self, _change: dict) -> None:
+        self._apply_style()
+        self._remember_preferences()
+
     def _switch_language(self, change: dict) -> None:
         set_language(change["new"])
         self.banner.value = practice_banner().value
         self._label_settings()
+        self._remember_preferences()
         self.render()
+
+    def page_command(self, *, cookies: dict[str, str | None] | None = None,
+                     focus: str | None = None, go: str | None = None) -> None:
+        """Ask the page script to write cookies (None deletes), move focus ("step",
+        "invalid") or reload ("reload"; "fresh" drops ?nguoi= from the URL)."""
+        import json
+
+        self._nonce += 1
+        attributes = [f'data-nonce="{id(self):x}-{self._nonce}"']
+        if cookies:
+            attributes.append(f"data-cookies='{esc(json.dumps(cookies))}'")
+        if focus:
+            attributes.append(f'data-focus="{esc(focus)}"')
+        if go:
+            attributes.append(f'data-go="{esc(go)}"')
+        self._bridge.value = f'<span class="kns-bridge" {" ".join(attributes)}></span>'
+
+    def forget_person(self) -> None:
+        """Another learner takes this browser: forget the name and start again."""
+        from .session import NAME_COOKIE, PERSON_COOKIE
+
+        self.page_command(cookies={PERSON_COOKIE: None, NAME_COOKIE: None}, go="fresh")
 
     def button(self, label: str, on_click: Callable[[], Any], *, style: str = "",
                tooltip: str = "", width: str | None = None) -> W.Button:
@@ -165,26 +296,66 @@ class Screen(ABC):
         return kind(value=value, description=label, placeholder=placeholder,
                     style={"description_width": "initial"}, layout=W.Layout(width=width))
 
+    @staticmethod
+    def choice(label: str, options: Sequence[tuple[str, Any]], *, value: Any = None,
+               width: str = "100%") -> W.Dropdown:
+        """A drop-down that starts on "Chưa chọn" (value None), never on a silent first
+        option a learner may not notice."""
+        pairs = [(_("Chưa chọn"), None), *[(str(k), v) for k, v in options]]
+        return W.Dropdown(options=pairs, value=value, description=label,
+                          style={"description_width": "initial"}, layout=W.Layout(width=width))
+
+    @staticmethod
+    def numeric(widget: W.Widget, max_length: int) -> W.Widget:
+        """Ask for a numeric keypad and at most ``max_length`` characters (page script)."""
+        widget.add_class("kns-numeric")
+        widget.add_class(f"kns-max-{int(max_length)}")
+        return widget
+
+    @staticmethod
+    def step_title(text: str) -> W.HTML:
+        """A step's heading: focus moves here when the step is shown."""
+        return W.HTML(f'<h2 class="kns-step" tabindex="-1">{esc(text)}</h2>')
+
     def show(self, *children: W.Widget) -> None:
+        self._unmark_invalid()
         self.body.children = tuple(children)
+        if getattr(self, "_ready", False):
+            self.page_command(focus="step")
 
     # -- messages and the guard ------------------------------------------------------
 
     def _say(self, kind: str, text: str) -> None:
-        role = "alert" if kind == "error" else "status"
-        self.message.value = (f'<div class="kns-msg-{kind}" role="{role}" aria-live="polite">'
-                              f"{esc(text)}</div>")
+        # The message area itself is the page's one polite live region (page script).
+        self.message.value = f'<div class="kns-msg-{kind}">{esc(text)}</div>'
+
+    def _unmark_invalid(self) -> None:
+        for widget in self._invalid_fields:
+            widget.remove_class("kns-invalid")
+        self._invalid_fields = []
 
     def error(self, text: str) -> None:
         self._say("error", text)
 
+    def field_error(self, widget: W.Widget, text: str) -> None:
+        """An error about one field: shown in the message area, the field marked invalid
+        (aria-invalid, described by the message) and focused."""
+        self._unmark_invalid()
+        widget.add_class("kns-invalid")
+        self._invalid_fields.append(widget)
+        self._say("error", text)
+        self.page_command(focus="invalid")
+
     def ok(self, text: str) -> None:
+        self._unmark_invalid()
         self._say("ok", text)
 
     def info(self, text: str) -> None:
+        self._unmark_invalid()
         self._say("info", text)
 
     def clear(self) -> None:
+        self._unmark_invalid()
         self.message.value = ""
 
     @property
@@ -223,6 +394,14 @@ class Screen(ABC):
         display(self.widget)
 
 
+def more(plain: str, details: str) -> str:
+    """HTML: plain words for a resident, the details (sources, "chưa kiểm chứng") one tap
+    away for the official or trainer beside them."""
+    return (f'<div class="kns-more-plain">{esc(plain)}</div>'
+            f'<details class="kns-more"><summary>{esc(_("Xem chi tiết"))}</summary>'
+            f'<div class="kns-muted">{esc(details)}</div></details>')
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]],
           row_classes: Sequence[str] | None = None) -> str:
     """An accessible HTML table with escaped cells."""
@@ -231,5 +410,5 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         body.append(f"<tr{cls}>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>")
-    return (f'<table class="kns-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (f'<div class="kns-scroll"><table class="kns-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")

@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from ..i18n import N_, _
 from .base import Screen, esc, table
-from .session import open_box
+from .session import launch
 
 
 class KioskScreen(Screen):
@@ -98,10 +98,10 @@ class CounterDisplay(Screen):
                 number=ticket.number, n=ticket.counter))
 
 
-def kiosk_app() -> KioskScreen:
+def kiosk_app() -> Screen:
     """Entry point for apps/kiosk.ipynb."""
-    return KioskScreen(open_box(role="resident", actor="nguoi-dan"))
+    return launch(KioskScreen, role="resident")
 
 
-def counter_app() -> CounterDisplay:
-    return CounterDisplay(open_box(role="official", actor="can-bo"))
+def counter_app() -> Screen:
+    return launch(CounterDisplay, role="official")

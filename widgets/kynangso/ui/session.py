@@ -1,26 +1,48 @@
 """Which store and which person a screen works for.
 
 Apps served by Voila read the store path from ``KYNANGSO_STORE`` (``make apps`` sets
-it, so every app shares one world for role play) and the person from the page's
-query string (``?nguoi=an&vai=official``), which Voila passes to the kernel as
-``QUERY_STRING``. An exercise notebook opens the store in its own folder instead, so
-nbgrader collects it with the submission.
+it, so every app shares one world for role play) and the person from the page: the
+query string (``?nguoi=an&vai=official``, which Voila passes to the kernel as
+``QUERY_STRING``) or else the browser's cookies (``HTTP_COOKIE``, passed by Voila's
+``http_header_envs``), which the page script writes when a learner gives their name
+(ui/gate.py) or changes a display setting. A browser that has neither is asked for a
+name: it never opens as somebody else. The trainer role needs the class code.
+
+An exercise notebook opens the store in its own folder instead, so nbgrader collects
+it with the submission.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from urllib.parse import parse_qs
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote
 
 from .. import settings
 from ..sandbox import world
 from ..sandbox.store import ROLES, Sandbox
 
+if TYPE_CHECKING:
+    from .base import Screen
+    from .gate import Gate
+
 STORE_ENV = "KYNANGSO_STORE"
 log = logging.getLogger("kynangso.ui")
+
+# Cookies the page script writes (frontend/src/index.js) and the kernel reads.
+PERSON_COOKIE = "kns_nguoi"
+NAME_COOKIE = "kns_ten"
+PREFS_COOKIE = "kns_prefs"
+CODE_COOKIE = "kns_ma_lop"
+ACTOR_PATTERN = re.compile(r"[\w.-]{1,60}")
 
 
 def store_path() -> Path:
@@ -95,3 +117,124 @@ def open_box(*, role: str = "trainee", actor: str = "hoc-vien",
     if warm is not None:
         return warm.as_actor(wanted_actor, wanted_role)
     return Sandbox.open(target, actor=wanted_actor, role=wanted_role)
+
+
+# -- who the page is for ------------------------------------------------------------------
+
+
+def page_cookies() -> dict[str, str]:
+    """The page's cookies (percent-decoded); {} outside Voila or on a malformed header."""
+    raw = settings.current().http_cookie
+    if not raw:
+        return {}
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return {}
+    return {key: unquote(morsel.value) for key, morsel in jar.items()}
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Display settings a browser remembers across apps: size 0–2, contrast, language."""
+
+    size: int = 0
+    contrast: bool = False
+    language: str | None = None
+
+    def cookie(self) -> str:
+        return f"s{self.size}c{int(self.contrast)}l{self.language or ''}"
+
+    @classmethod
+    def parse(cls, text: str) -> Preferences:
+        found = re.fullmatch(r"s([0-2])c([01])l(vi|en)?", text or "")
+        if not found:
+            return cls()
+        return cls(int(found[1]), found[2] == "1", found[3])
+
+
+def preferences() -> Preferences:
+    return Preferences.parse(page_cookies().get(PREFS_COOKIE, ""))
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who opened the page: ``actor`` is None when the browser has not said yet."""
+
+    actor: str | None
+    name: str | None
+    role: str
+    class_code: str | None  # as the page sent it (query or cookie), unchecked
+
+
+def actor_for(name: str) -> str:
+    """A new actor id for a display name: its letters without marks, and 4 hex digits so
+    two learners called Lan stay two people ("Nguyễn Thị Lan" → "nguyen-thi-lan-3f9a")."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40] or "hoc-vien"
+    return f"{slug}-{secrets.token_hex(2)}"
+
+
+def visitor(role: str) -> Visitor:
+    """The page's person and role: the URL first (a trainer's link, a test), then what
+    the browser remembers; an invalid value is ignored rather than breaking the page."""
+    query, cookies = page_query(), page_cookies()
+    wanted_role = query.get("vai", role)
+    if wanted_role not in ROLES:
+        wanted_role = role
+    actor = query.get("nguoi") or cookies.get(PERSON_COOKIE)
+    if actor is not None and not ACTOR_PATTERN.fullmatch(actor):
+        actor = None
+    name = None
+    if actor is not None and actor == cookies.get(PERSON_COOKIE):
+        name = cookies.get(NAME_COOKIE) or None
+    code = query.get("ma_lop") or cookies.get(CODE_COOKIE)
+    return Visitor(actor, name, wanted_role, code)
+
+
+def class_code_ok(code: str | None) -> bool:
+    """Whether ``code`` is this class's code (constant-time; no code set: never)."""
+    expected = settings.current().class_code
+    if not expected or not code:
+        return False
+    return hmac.compare_digest(code.strip().upper().encode(), expected.strip().upper().encode())
+
+
+def display_name(box: Sandbox) -> str:
+    """The name the learner practises under: given in the app, else the trainer's class
+    list, else their id."""
+    name = box.learners.name_of()
+    if name:
+        return name
+    try:
+        from ..sandbox import classroom
+
+        for learner in classroom.read_roster(store_path().parent / "lop.csv"):
+            if learner.actor == box.actor:
+                return learner.name
+    except Exception:  # no class list, or one the trainer is still editing
+        pass
+    return box.actor
+
+
+def launch(screen: type[Screen], *, role: str, **options: Any) -> Screen:
+    """An app's screen for the page's person; a gate first when the browser has not
+    named its learner yet, or when the trainer role still needs its class code."""
+    from .gate import Gate
+
+    warm = Sandbox.open(store_path()) if _preheated() else None
+    if warm is not None:
+        for build in (world.catalogue, world.locality, world.calendar):
+            build()
+    who = visitor(role)
+    base = warm or Sandbox.open(store_path())
+    if who.role == "trainer" and not class_code_ok(who.class_code):
+        return Gate(base, screen, who, options, ask_code=True)
+    if who.actor is None:
+        return Gate(base, screen, who, options, ask_code=False)
+    box = base.as_actor(who.actor, who.role)
+    if who.name and box.learners.name_of() is None:
+        box.learners.join(who.name)  # a store reset since: the browser still knows the name
+    return screen(box, **options)

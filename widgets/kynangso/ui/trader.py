@@ -23,7 +23,7 @@ from ..errors import InvalidInput
 from ..i18n import N_, _, translate
 from ..sandbox.stalls import Stall, StallDesk
 from .base import Screen, esc, table
-from .session import open_box
+from .session import launch
 from .wallet import CSS, _rows, _stacked
 
 if TYPE_CHECKING:
@@ -308,6 +308,6 @@ class TraderScreen(Screen):
             self.info(_("Có khoản chưa khớp: xem bảng bên dưới."))
 
 
-def trader_app() -> TraderScreen:
+def trader_app() -> Screen:
     """Entry point for apps/trader.ipynb (``?nguoi=<trader>``)."""
-    return TraderScreen(open_box(role="resident", actor="tieu-thuong"))
+    return launch(TraderScreen, role="resident")

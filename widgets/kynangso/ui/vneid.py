@@ -21,7 +21,7 @@ from ..errors import InvalidInput
 from ..i18n import _, translate
 from ..sandbox.vneid import DEFAULT_DEVICE, LEVEL2_ROLES, OtpNotice, VneidAccount
 from .base import Screen, esc
-from .session import open_box
+from .session import launch
 
 if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
@@ -533,6 +533,6 @@ class VneidScreen(Screen):
                 .format(cccd=self.police_cccd.value.strip(), n=changed))
 
 
-def vneid_app() -> VneidScreen:
+def vneid_app() -> Screen:
     """Entry point for apps/vneid.ipynb (``open_box`` waits for a preheated page's URL)."""
-    return VneidScreen(open_box(role="trainee", actor="hoc-vien"))
+    return launch(VneidScreen, role="trainee")

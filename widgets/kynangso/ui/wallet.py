@@ -27,7 +27,7 @@ from ..sandbox import fees
 from ..sandbox.fees import FeeCode, FeeDesk
 from ..sandbox.stalls import Stall, StallDesk
 from .base import Screen, esc, table
-from .session import open_box, page_query
+from .session import launch, page_query
 
 if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
@@ -622,8 +622,8 @@ class WalletScreen(Screen):
 # --- entry points ---------------------------------------------------------------------------
 
 
-def wallet_app() -> WalletScreen:
+def wallet_app() -> Screen:
     """Entry point for apps/wallet.ipynb (``?nguoi=<person>&ma=<dossier code>``)."""
     # The same default person as the portal, whose "Mở ví để thanh toán" link opens this app.
-    box = open_box(role="resident", actor="nguoi-dan")  # waits for a preheated page first
-    return WalletScreen(box, dossier_code=page_query().get("ma"))
+    code = page_query().get("ma")  # waits for a preheated page's request first
+    return launch(WalletScreen, role="resident", dossier_code=code)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...i18n import N_
-from ..session import open_box
+from ..base import Screen
+from ..session import launch
 from .confirm import ConfirmStep
 from .documents import DocumentsStep
 from .dossier import DossierStep
@@ -20,7 +21,7 @@ class PortalScreen(SearchStep, FormStep, DocumentsStep, ConfirmStep, DossierStep
     screen_id = "portal"
 
 
-def portal_app() -> PortalScreen:
+def portal_app() -> Screen:
     """Entry point for apps/portal.ipynb (``?nguoi=<person>`` names the resident; open_box
     waits for the page request in a preheated Voila kernel)."""
-    return PortalScreen(open_box(role="resident", actor="nguoi-dan"))
+    return launch(PortalScreen, role="resident")
