@@ -31,6 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync", "--disable-dev-shm-usage"]
 ARTIFACTS = ROOT / "test-artifacts"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CLASS_CODE = "TEST-KNS4-LOP7"  # the trainer role's code on every test server
 
 
 def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
@@ -74,7 +75,8 @@ class VoilaServer:
              f"KYNANGSO_STORE={self.store}", f"VOILA_ARGS={self.extra}"],
             cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, text=True,
             start_new_session=True,
-            env={**os.environ, "JUPYTER_CONFIG_DIR": str(self.store.parent / "jupyter-config")})
+            env={**os.environ, "JUPYTER_CONFIG_DIR": str(self.store.parent / "jupyter-config"),
+                 "KYNANGSO_CLASS_CODE": CLASS_CODE})
         _wait_http(self.base + "/", self.proc)
         return self
 

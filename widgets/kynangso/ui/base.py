@@ -179,6 +179,7 @@ class Screen(ABC):
         self._bridge = W.HTML()
         self._bridge.add_class("kns-bridge-host")
         self._nonce = 0
+        self._commands: list[str] = []
         self._invalid_fields: list[W.Widget] = []
         self.forget_button: W.Button | None = None
         top: list[W.Widget] = [W.HTML(CSS), self.banner, self.heading]
@@ -255,7 +256,8 @@ class Screen(ABC):
     def page_command(self, *, cookies: dict[str, str | None] | None = None,
                      focus: str | None = None, go: str | None = None) -> None:
         """Ask the page script to write cookies (None deletes), move focus ("step",
-        "invalid") or reload ("reload"; "fresh" drops ?nguoi= from the URL)."""
+        "invalid") or reload ("reload"; "fresh" drops ?nguoi= from the URL). The last few
+        commands stay in the bridge, so two sent at once both arrive."""
         import json
 
         self._nonce += 1
@@ -266,7 +268,9 @@ class Screen(ABC):
             attributes.append(f'data-focus="{esc(focus)}"')
         if go:
             attributes.append(f'data-go="{esc(go)}"')
-        self._bridge.value = f'<span class="kns-bridge" {" ".join(attributes)}></span>'
+        self._commands = [*self._commands[-7:],
+                          f'<span class="kns-bridge" {" ".join(attributes)}></span>']
+        self._bridge.value = "".join(self._commands)
 
     def forget_person(self) -> None:
         """Another learner takes this browser: forget the name and start again."""
