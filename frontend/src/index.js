@@ -147,6 +147,9 @@ async function renderOutput(manager, output, el) {
 // page says so with one button to reload. A restarted kernel has lost the screen's
 // widgets: that notice stays, even once the socket reconnects.
 const RETRY_MS = 5000;
+// The server does not close a page's socket when it culls or stops the kernel: ask now
+// and then (and when the phone wakes) whether the kernel is still there.
+const ALIVE_MS = 15000;
 
 async function kernelGone(page) {
   try {
@@ -193,7 +196,18 @@ function watch(kernel, page) {
       announce(message('gone'), { reload: true });
     }
   });
-  const wake = () => { if (kernel.connectionStatus !== 'connected') retry(); };
+  const check = async () => {
+    if (gone || restarted || document.visibilityState !== 'visible') return;
+    if (await kernelGone(page)) {
+      gone = true;
+      announce(message('gone'), { reload: true });
+    }
+  };
+  setInterval(check, ALIVE_MS);
+  const wake = () => {
+    if (kernel.connectionStatus !== 'connected') retry();
+    else check();
+  };
   window.addEventListener('online', wake);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') wake();
