@@ -57,19 +57,20 @@ def test_accepted_kinds_pass_when_content_matches():
 
 
 @pytest.mark.parametrize("name, content, fragment", [
-    ("trong.pdf", b"", "tệp rỗng (0 byte)"),
-    ("anh.pdf", png(), "nội dung tệp 'anh.pdf' không phải PDF thật"),
+    ("trong.pdf", b"", "tệp đã chọn rỗng (0 byte)"),
+    ("anh.pdf", png(), "nội dung tệp đã chọn không phải PDF thật"),
     ("anh.jpg", PDF, "không phải JPG thật"),
-    ("to.png", png() + b"\x00" * 3000, "tệp phải nhỏ hơn 2 KB, nhận được 'to.png'"),
+    ("to.png", png() + b"\x00" * 3000, "tệp phải nhỏ hơn 2 KB, tệp đã chọn nặng 3 KB"),
 ])
-def test_bad_files_are_refused_naming_the_document_and_the_file(monkeypatch, name, content,
-                                                                fragment):
+def test_bad_files_are_refused_naming_the_document_not_echoing_the_file(monkeypatch, name,
+                                                                        content, fragment):
     monkeypatch.setattr(attachments, "MAX_UPLOAD_BYTES", 2048)
     with pytest.raises(InvalidInput) as refused:
         check_upload(ORIGINAL, name, content)
     message = refused.value.message
     assert message.startswith("Giấy tờ kèm theo — «Bản chính giấy tờ cần chứng thực»")
     assert fragment in message and refused.value.value == name
+    assert name not in message
 
 
 def test_sizes_read_like_a_phone_shows_them():
@@ -97,7 +98,9 @@ def test_a_sample_is_attached_with_its_real_size_and_hash():
 def test_a_sample_not_offered_for_the_document_is_refused():
     with pytest.raises(InvalidInput) as refused:
         attach_sample(ORIGINAL, "khong-co.png")
-    assert "chưa chọn bản chụp mẫu, nhận được 'khong-co.png'" in refused.value.message
+    assert "chưa chọn bản chụp mẫu" in refused.value.message
+    assert "khong-co.png" not in refused.value.message
+    assert refused.value.value == "khong-co.png"
 
 
 def test_missing_documents_are_the_required_ones_not_attached():

@@ -100,7 +100,8 @@ def test_cccd_rejects_empty(typed):
 @pytest.mark.parametrize("typed", ["00108900012", "0010890001234", "1"])
 def test_cccd_rejects_wrong_length(typed):
     error = raises_on("cccd", validate_cccd, typed)
-    assert "12 chữ số" in str(error) and repr(typed) in str(error)
+    assert "12 chữ số" in str(error) and f"có {len(typed)} chữ số" in str(error)
+    assert error.value == typed and repr(typed) not in str(error)
 
 
 def test_cccd_points_out_an_old_9_digit_id_card():
@@ -112,7 +113,7 @@ def test_cccd_points_out_an_old_9_digit_id_card():
                                    "001089000123!"])
 def test_cccd_rejects_non_digits(typed):
     error = raises_on("cccd", validate_cccd, typed)
-    assert "chữ số" in str(error) and repr(typed) in str(error)
+    assert "chữ số" in str(error) and typed not in str(error) and error.value == typed
 
 
 @pytest.mark.parametrize("code", ["000", "003", "097", "100", "999"])
@@ -208,7 +209,7 @@ def test_phone_rejects_empty(typed):
 @pytest.mark.parametrize("typed", ["091234567", "09123456789", "912345678"])
 def test_phone_rejects_wrong_length(typed):
     error = raises_on("so_dien_thoai", normalize_phone, typed)
-    assert "10 chữ số" in str(error) and repr(typed) in str(error)
+    assert "10 chữ số" in str(error) and typed not in str(error) and error.value == typed
 
 
 def test_phone_rejects_letters():
@@ -276,7 +277,7 @@ def test_date_rejects_month_before_day():
 @pytest.mark.parametrize("typed", ["31/02/2020", "29/02/2023", "31/04/2021", "00/01/2000"])
 def test_date_rejects_impossible_dates(typed):
     error = raises_on("ngay_sinh", parse_date, typed, today=TODAY)
-    assert "không có thật" in str(error) and repr(typed) in str(error)
+    assert "không có thật" in str(error) and typed not in str(error) and error.value == typed
 
 
 @pytest.mark.parametrize("typed", ["05/09/85", "5/9/85"])

@@ -274,7 +274,8 @@ def test_not_a_frame_is_refused():
 def test_bad_rating_is_named(bad):
     with pytest.raises(InvalidInput) as info:
         kpi_report(TINY.assign(rating=[5, bad, 4, None, 3]))
-    assert info.value.field == "rating" and repr(bad) in str(info.value)
+    assert info.value.field == "rating" and info.value.value == bad
+    assert f"dòng {TINY.index[1]}" in str(info.value) and repr(bad) not in str(info.value)
 
 
 def test_unknown_procedure_is_named():

@@ -111,8 +111,8 @@ def test_password_with_every_kind_of_character_is_accepted():
 
 @pytest.mark.parametrize(("typed", "words"), [
     ("", "Chưa nhập Mật khẩu"),
-    ("Ab@1", "từ 8 đến 20 ký tự, nhận được 4 ký tự"),
-    ("Ab@1" * 6, "nhận được 24 ký tự"),
+    ("Ab@1", "từ 8 đến 20 ký tự; mật khẩu đã nhập có 4 ký tự"),
+    ("Ab@1" * 6, "mật khẩu đã nhập có 24 ký tự"),
     ("Abc@ 1234", "dấu cách"),
     ("Mậtkhẩu@1", "chữ không dấu"),
     ("abc@1234", "chữ viết hoa"),
@@ -148,8 +148,8 @@ def test_passcode_is_exactly_six_digits():
 
 @pytest.mark.parametrize(("typed", "words"), [
     ("", "Chưa nhập Passcode"),
-    ("12345", "đúng 6 chữ số, nhận được 5 ký tự"),
-    ("1234567", "nhận được 7 ký tự"),
+    ("12345", "đúng 6 chữ số; đã nhập 5 ký tự"),
+    ("1234567", "đã nhập 7 ký tự"),
     ("12a456", "không phải chữ số"),
     ("１２３４５６", "không phải chữ số"),  # full-width digits from some keyboards
 ])

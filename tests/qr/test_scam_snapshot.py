@@ -4,7 +4,8 @@ The fixture was written before ``domain/scams.py`` became a package and its text
 ``data/scam_texts.yaml``; since then only one English phrase changed on purpose ("is Cyrillic
 (Russian) letters" became "is a Cyrillic (Russian) letter"), and issue 12 gave scripts and
 official names their English and items a ``gloss`` (the Vietnamese side unchanged, with an
-empty gloss). A change here must be meant: after
+empty gloss). Issue 13 reworded two decoder problems (CRC, declared length) so that no message
+reads like a log line ("nhận được …"). A change here must be meant: after
 one, rewrite the fixture with ``python tests/qr/test_scam_snapshot.py`` and review the diff.
 """
 

@@ -112,7 +112,8 @@ def test_generate_rejects_unknown_pattern():
     with pytest.raises(InvalidInput) as info:
         generate("phishing", 0, 1)
     assert info.value.field == "pattern"
-    assert "pattern" in str(info.value) and "phishing" in str(info.value)
+    assert "pattern" in str(info.value) and "phishing" not in str(info.value)
+    assert info.value.value == "phishing"
 
 
 def test_zero_items_per_pattern_is_an_empty_set():

@@ -67,8 +67,9 @@ def test_empty_action_is_refused(store_path):
 
 
 def test_unknown_role_is_refused_in_vietnamese(store_path):
-    with pytest.raises(InvalidInput, match="Vai trò"):
+    with pytest.raises(InvalidInput, match="vai trò") as refused:
         Sandbox.open(store_path, role="admin")
+    assert "admin" not in str(refused.value) and refused.value.value == "admin"
 
 
 def test_missing_answer_raises_missing_entry(store_path):

@@ -21,15 +21,22 @@ class KnsError(Exception):
 
 
 class InvalidInput(KnsError, ValueError):
-    """Something a person typed or chose breaks a rule (ID number, date, PIN...)."""
+    """Something a person typed or chose breaks a rule (ID number, date, PIN...).
+
+    The message says what is wrong and how to fix it without repeating what was typed
+    (tests/domain/test_messages.py); the raw input stays in ``value`` for logs and tests.
+    """
 
 
 class DataFileError(KnsError):
-    """A data file a ward edits is malformed; the message names file, entry and field."""
+    """A data file a ward edits is malformed; the message names file, entry and field.
+
+    Read by the staff who edit the file, not by trainees: it may name the bad value.
+    """
 
     def __init__(self, message: str, *, file: str, entry: str | None = None,
-                 field: str | None = None):
-        super().__init__(message, field=field)
+                 field: str | None = None, value: object = None):
+        super().__init__(message, field=field, value=value)
         self.file = file
         self.entry = entry
 

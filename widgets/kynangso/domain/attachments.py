@@ -75,26 +75,26 @@ def check_upload(document: Document, file_name: object, content: bytes) -> Attac
     label, doc = field_label("giay_to"), document.shown_name
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED:
-        raise InvalidInput(_("{label} — «{doc}»: chỉ nhận tệp PDF, JPG hoặc PNG, nhận được "
-                             "tệp {value!r}").format(label=label, doc=doc, value=name),
+        raise InvalidInput(_("{label} — «{doc}»: chỉ nhận tệp PDF, JPG hoặc PNG (tên tệp kết "
+                             "thúc bằng .pdf, .jpg, .jpeg hoặc .png); hãy chọn tệp khác").format(
+                                 label=label, doc=doc),
                            field="giay_to", value=name)
     if not content:
-        raise InvalidInput(_("{label} — «{doc}»: tệp rỗng (0 byte), hãy chụp hoặc quét lại; "
-                             "nhận được {value!r}").format(label=label, doc=doc,
-                                                           value=name),
+        raise InvalidInput(_("{label} — «{doc}»: tệp đã chọn rỗng (0 byte), hãy chụp hoặc "
+                             "quét lại").format(label=label, doc=doc),
                            field="giay_to", value=name)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(_("{label} — «{doc}»: tệp phải nhỏ hơn {limit}, nhận được {value!r} "
-                             "({size}); hãy chụp lại với độ phân giải thấp hơn").format(
+        raise InvalidInput(_("{label} — «{doc}»: tệp phải nhỏ hơn {limit}, tệp đã chọn nặng "
+                             "{size}; hãy chụp lại với độ phân giải thấp hơn").format(
                                  label=label, doc=doc,
-                                 limit=human_size(MAX_UPLOAD_BYTES), value=name,
+                                 limit=human_size(MAX_UPLOAD_BYTES),
                                  size=human_size(len(content))),
                            field="giay_to", value=name)
     kind, magic = ACCEPTED[suffix]
     if not content.startswith(magic):
-        raise InvalidInput(_("{label} — «{doc}»: nội dung tệp {value!r} không phải {kind} thật "
+        raise InvalidInput(_("{label} — «{doc}»: nội dung tệp đã chọn không phải {kind} thật "
                              "(đuôi tệp không khớp nội dung); hãy lưu lại tệp đúng định dạng")
-                           .format(label=label, doc=doc, value=name, kind=kind),
+                           .format(label=label, doc=doc, kind=kind),
                            field="giay_to", value=name)
     return Attachment(document.code, name, len(content), UPLOAD,
                       hashlib.sha256(content).hexdigest())
@@ -179,8 +179,8 @@ def attach_sample(document: Document, file: str) -> Attachment:
     """The sample scan ``file`` attached for ``document``; it must be one offered for it."""
     scan = next((s for s in samples_for(document.code) if s.file == file), None)
     if scan is None:
-        raise InvalidInput(_("{label} — «{doc}»: chưa chọn bản chụp mẫu, nhận được "
-                             "{value!r}").format(label=field_label("giay_to"),
-                                                 doc=document.shown_name, value=file),
+        raise InvalidInput(_("{label} — «{doc}»: chưa chọn bản chụp mẫu; hãy chọn một bản "
+                             "trong danh sách").format(label=field_label("giay_to"),
+                                                       doc=document.shown_name),
                            field="giay_to", value=file)
     return sample_attachment(document.code, scan)

@@ -320,24 +320,24 @@ class Procedure:
                            group: str | None) -> None:
         if channel not in CHANNELS:
             raise InvalidInput(
-                _("Kênh nộp (channel) phải là một trong {allowed}, nhận được {value!r}").format(
-                    allowed=", ".join(CHANNELS), value=channel), field="channel", value=channel)
+                _("Kênh nộp (channel) phải là một trong {allowed}").format(
+                    allowed=", ".join(CHANNELS)), field="channel", value=channel)
         if channel not in self.channels:
             raise InvalidInput(
-                _("Kênh nộp (channel) {value!r} không dùng được cho thủ tục {name}; "
-                  "các kênh: {allowed}").format(value=channel, name=self.shown_name,
+                _("Kênh nộp (channel) đã chọn không dùng được cho thủ tục {name}; "
+                  "các kênh: {allowed}").format(name=self.shown_name,
                                                 allowed=", ".join(self.channels)),
                 field="channel", value=channel)
         for name, value, label in (("pages", pages, _("Số trang")),
                                    ("copies", copies, _("Số bản"))):
             if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
                 raise InvalidInput(
-                    _("{label} ({field}) phải là số nguyên từ 1 trở lên, nhận được {value!r}")
-                    .format(label=label, field=name, value=value), field=name, value=value)
+                    _("{label} ({field}) phải là số nguyên từ 1 trở lên")
+                    .format(label=label, field=name), field=name, value=value)
         if group is not None and group not in self.groups:
             raise InvalidInput(
-                _("Nhóm đối tượng (group) phải là một trong {allowed}, nhận được {value!r}")
-                .format(allowed=", ".join(self.groups) or "—", value=group),
+                _("Nhóm đối tượng (group) phải là một trong {allowed}")
+                .format(allowed=", ".join(self.groups) or "—"),
                 field="group", value=group)
 
     def _quote_per_page(self, pages: int, copies: int) -> FeeQuote:

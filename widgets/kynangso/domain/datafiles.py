@@ -76,18 +76,22 @@ def require(mapping: Any, key: str, *, file: str, entry: str, kind: type | tuple
     value = mapping[key]
     if not isinstance(value, kind):
         raise DataFileError(
-            _("Tệp {file}, mục {entry}: trường '{field}' có giá trị không hợp lệ {value!r}").format(
-                file=Path(file).name, entry=entry, field=key, value=value),
-            file=file, entry=entry, field=key)
+            _("Tệp {file}, mục {entry}: trường '{field}' không đúng kiểu; giá trị đang ghi là "
+              "{value!r}").format(file=Path(file).name, entry=entry, field=key, value=value),
+            file=file, entry=entry, field=key, value=value)
     return value
 
 
 def invalid(file: str, entry: str, field: str, value: Any, rule: str) -> DataFileError:
-    """A DataFileError for a present but wrong value; ``rule`` says what is expected."""
+    """A DataFileError for a present but wrong value; ``rule`` says what is expected.
+
+    Written for the ward staff who edit the file: the value is named so they can find it.
+    """
     return DataFileError(
-        _("Tệp {file}, mục {entry}: trường '{field}' = {value!r} không hợp lệ: {rule}").format(
-            file=Path(file).name, entry=entry, field=field, value=value, rule=rule),
-        file=file, entry=entry, field=field)
+        _("Tệp {file}, mục {entry}: trường '{field}' không hợp lệ: {rule}; giá trị đang ghi là "
+          "{value!r}").format(file=Path(file).name, entry=entry, field=field, value=value,
+                              rule=rule),
+        file=file, entry=entry, field=field, value=value)
 
 
 def text_field(mapping: Any, key: str, file: str, entry: str, *, optional: bool = False) -> str:

@@ -105,8 +105,9 @@ class DossierCode:
 
 
 def _code_error(field_name: str, value: object, message: str, **values: Any) -> InvalidInput:
-    return InvalidInput(message.format(label=field_label(field_name), value=value,
-                                       format=_CODE_FORMAT, **values),
+    # What was typed stays in error.value; the message names the part that is wrong.
+    return InvalidInput(message.format(label=field_label(field_name), format=_CODE_FORMAT,
+                                       **values),
                         field=field_name, value=value)
 
 
@@ -114,7 +115,7 @@ def _check_unit(unit: object, field_name: str, original: object) -> str:
     if not isinstance(unit, str) or not _UNIT.fullmatch(unit):
         raise _code_error(field_name, original, _(
             "{label}: mã đơn vị chỉ gồm chữ cái không dấu, chữ số và dấu chấm (ví dụ "
-            "TRUCLAM), không có dấu gạch ngang; nhận được {value!r}"))
+            "TRUCLAM), không có dấu gạch ngang"))
     return unit
 
 
@@ -123,10 +124,10 @@ def format_dossier_code(unit: str, day: date, seq: int) -> str:
     _check_unit(unit, "ma_don_vi", unit)
     if not isinstance(day, date) or not 2000 <= day.year <= 2099:
         raise _code_error("ngay_nop", day, _(
-            "{label}: cần một ngày từ năm 2000 đến 2099, nhận được {value!r}"))
+            "{label}: cần một ngày từ năm 2000 đến 2099"))
     if isinstance(seq, bool) or not isinstance(seq, int) or not 1 <= seq <= 9999:
         raise _code_error("so_thu_tu", seq, _(
-            "{label} trong ngày phải từ 1 đến 9999, nhận được {value!r}"))
+            "{label} trong ngày phải là số nguyên từ 1 đến 9999"))
     return str(DossierCode(unit, day, seq))
 
 
@@ -136,24 +137,24 @@ def parse_dossier_code(text: object) -> DossierCode:
     parts = raw.rsplit("-", 2)
     if len(parts) != 3 or not parts[0]:
         raise _code_error("ma_ho_so", text, _(
-            "{label} phải có dạng {format} (3 phần nối bằng dấu gạch ngang), "
-            "nhận được {value!r}"))
+            "{label} phải có dạng {format}: 3 phần nối bằng dấu gạch ngang, ví dụ "
+            "TRUCLAM-250701-0007"))
     unit, day_part, seq_part = (p.strip() for p in parts)
     _check_unit(unit, "ma_ho_so", text)
     if not re.fullmatch(r"[0-9]{6}", day_part):
         raise _code_error("ma_ho_so", text, _(
-            "{label}: phần ngày {part!r} phải là 6 chữ số YYMMDD, theo dạng {format}; "
-            "nhận được {value!r}"), part=day_part)
+            "{label}: phần ngày {part!r} phải là 6 chữ số YYMMDD, theo dạng {format}"),
+            part=day_part)
     try:
         day = date(2000 + int(day_part[:2]), int(day_part[2:4]), int(day_part[4:]))
     except ValueError:
         raise _code_error("ma_ho_so", text, _(
-            "{label}: phần ngày {part!r} (YYMMDD) không phải ngày có thật; nhận được {value!r}"
+            "{label}: phần ngày {part!r} (YYMMDD) không phải ngày có thật"
         ), part=day_part) from None
     if not re.fullmatch(r"[0-9]{4}", seq_part) or seq_part == "0000":
         raise _code_error("ma_ho_so", text, _(
             "{label}: số thứ tự {part!r} phải là 4 chữ số từ 0001 đến 9999, theo dạng "
-            "{format}; nhận được {value!r}"), part=seq_part)
+            "{format}"), part=seq_part)
     return DossierCode(unit, day, int(seq_part))
 
 
@@ -306,8 +307,8 @@ class Dossier:
 
 def _check_time(at: object, after: datetime | None) -> datetime:
     if not isinstance(at, datetime):
-        raise InvalidInput(_("{label} phải là ngày giờ (datetime), nhận được {value!r}").format(
-            label=field_label("thoi_diem"), value=at), field="thoi_diem", value=at)
+        raise InvalidInput(_("{label} phải là ngày giờ (datetime), đang có kiểu {kind}").format(
+            label=field_label("thoi_diem"), kind=type(at).__name__), field="thoi_diem", value=at)
     try:
         backwards = after is not None and at < after
     except TypeError:  # naive against aware
@@ -327,8 +328,8 @@ def _check_actor(actor: object) -> str:
 
 def _check_channel(channel: object) -> str:
     if channel not in CHANNELS:
-        raise InvalidInput(_("{label} phải là một trong {allowed}, nhận được {value!r}").format(
-            label=field_label("kenh_nop"), value=channel,
+        raise InvalidInput(_("{label} phải là một trong {allowed}").format(
+            label=field_label("kenh_nop"),
             allowed=", ".join(f"{code} ({channel_name(code)})" for code in CHANNELS)),
             field="kenh_nop", value=channel)
     return str(channel)
@@ -338,16 +339,16 @@ def _check_fee(amount: object) -> int | None:
     if amount is None:
         return None
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        raise InvalidInput(_("{label} phải là số đồng không âm, nhận được {value!r}").format(
-            label=field_label("le_phi"), value=amount), field="le_phi", value=amount)
+        raise InvalidInput(_("{label} phải là số đồng nguyên, không âm").format(
+            label=field_label("le_phi")), field="le_phi", value=amount)
     return amount
 
 
 def _documents(documents: Iterable[str]) -> tuple[str, ...]:
     items = None if isinstance(documents, str) else tuple(documents)
     if items is None or not all(isinstance(d, str) and d.strip() for d in items):
-        raise InvalidInput(_("{label} phải là danh sách mã giấy tờ, nhận được {value!r}")
-                           .format(label=field_label("giay_to"), value=documents),
+        raise InvalidInput(_("{label} phải là danh sách mã giấy tờ, mỗi mã không để trống")
+                           .format(label=field_label("giay_to")),
                            field="giay_to", value=documents)
     return tuple(nfc(d).strip() for d in items)
 
@@ -428,8 +429,7 @@ def transition(dossier: Dossier, to: State | str, *, at: datetime, actor: str,
         if not isinstance(due_date, date) or isinstance(due_date, datetime):
             raise InvalidInput(_(
                 "Chưa nhập {label}: tiếp nhận hồ sơ phải ghi ngày hẹn trả (tính theo ngày làm "
-                "việc), nhận được {value!r}").format(label=field_label("ngay_hen_tra"),
-                                                     value=due_date),
+                "việc)").format(label=field_label("ngay_hen_tra")),
                 field="ngay_hen_tra", value=due_date)
         if due_date < at.date():
             raise InvalidInput(_("{label} {due} không được trước ngày tiếp nhận {day}").format(
@@ -439,8 +439,7 @@ def transition(dossier: Dossier, to: State | str, *, at: datetime, actor: str,
     elif due_date is not None:
         raise InvalidInput(_(
             "{label} chỉ được ghi khi tiếp nhận hồ sơ; muốn dời ngày phải lập phiếu xin lỗi và "
-            "hẹn lại, nhận được {value!r}").format(label=field_label("ngay_hen_tra"),
-                                                   value=due_date),
+            "hẹn lại").format(label=field_label("ngay_hen_tra")),
             field="ngay_hen_tra", value=due_date)
     if target is State.SUPPLEMENT_REQUESTED:
         changes["supplement_reason"] = note
@@ -463,8 +462,8 @@ def issue_apology(dossier: Dossier, *, new_due: date, reason: str, at: datetime)
     reason = required(reason, "ly_do")
     at = _check_time(at, dossier.last_time)
     if not isinstance(new_due, date) or isinstance(new_due, datetime):
-        raise InvalidInput(_("{label} mới phải là một ngày, nhận được {value!r}").format(
-            label=field_label("ngay_hen_tra"), value=new_due), field="ngay_hen_tra",
+        raise InvalidInput(_("{label} mới phải là một ngày").format(
+            label=field_label("ngay_hen_tra")), field="ngay_hen_tra",
             value=new_due)
     if new_due <= dossier.due_date:
         raise InvalidInput(_(
@@ -500,8 +499,8 @@ def record_fee_payment(dossier: Dossier, amount: int) -> Dossier:
             label=field_label("le_phi"), code=dossier.code), field="le_phi", value=amount)
     if amount != dossier.fee_amount:
         fee = f"{dossier.fee_amount:,}".replace(",", ".")  # Vietnamese thousands separator
-        raise InvalidInput(_("{label} phải là {fee} đồng, nhận được {value!r}").format(
-            label=field_label("le_phi"), fee=fee, value=amount), field="le_phi", value=amount)
+        raise InvalidInput(_("{label} phải đúng {fee} đồng; số tiền đã nộp không khớp").format(
+            label=field_label("le_phi"), fee=fee), field="le_phi", value=amount)
     return replace(dossier, fee_paid=True, applicant=dict(dossier.applicant),
                    form=dict(dossier.form))
 

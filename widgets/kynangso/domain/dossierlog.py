@@ -96,8 +96,8 @@ def synthetic_log(seed: int = 2025, n: int = 2588, start: date = date(2025, 7, 1
     import pandas as pd
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise InvalidInput(_("Số hồ sơ (n) phải là số nguyên không âm, nhận được {value!r}")
-                           .format(value=n), field="n", value=n)
+        raise InvalidInput(_("Số hồ sơ (n) phải là số nguyên không âm, ví dụ 500"),
+                           field="n", value=n)
     if not isinstance(start, date) or not isinstance(end, date) or end < start:
         raise InvalidInput(_("Khoảng ngày không hợp lệ: từ {start} đến {end} (end phải từ start "
                              "trở đi)").format(start=start, end=end), field="end", value=end)

@@ -233,17 +233,19 @@ def check_value(spec: FormField, raw: str, procedure: Procedure, today: date) ->
     if kind == "text":
         text = required(raw, spec.key)
         if len(text) > MAX_TEXT:
-            raise InvalidInput(_("{label} dài tối đa {limit} ký tự, nhận được {count} ký tự")
+            raise InvalidInput(_("{label} dài tối đa {limit} ký tự; đã nhập {count} ký tự")
                                .format(label=spec.key, limit=MAX_TEXT, count=len(text)),
                                field=spec.key, value=text)
         return text
     if kind == "count":
         text = required(raw, spec.key)
-        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_COUNT:
-            raise InvalidInput(_("{label} phải là số nguyên từ 1 đến {limit}, nhận được "
-                                 "{value!r}").format(label=spec.key, limit=MAX_COUNT,
-                                                     value=raw),
+        if not (text.isascii() and text.isdigit()):
+            raise InvalidInput(_("{label} phải là số nguyên từ 1 đến {limit}, chỉ gõ chữ số "
+                                 "(ví dụ 2)").format(label=spec.key, limit=MAX_COUNT),
                                field=spec.key, value=raw)
+        if not 1 <= int(text) <= MAX_COUNT:
+            raise InvalidInput(_("{label} phải là số nguyên từ 1 đến {limit}").format(
+                label=spec.key, limit=MAX_COUNT), field=spec.key, value=raw)
         return int(text)
     if kind == "delivery":
         if raw not in procedure.delivery:
@@ -253,8 +255,8 @@ def check_value(spec: FormField, raw: str, procedure: Procedure, today: date) ->
         return raw
     if kind == "group":
         if raw and raw not in procedure.fee.reduced_groups:
-            raise InvalidInput(_("{label} phải là một trong {allowed}, nhận được {value!r}")
-                               .format(label=spec.key, value=raw, allowed=", ".join(
+            raise InvalidInput(_("{label} phải là một trong {allowed}")
+                               .format(label=spec.key, allowed=", ".join(
                                    procedure.group_label(g) for g in procedure.fee.reduced_groups)),
                                field=spec.key, value=raw)
         return raw or None

@@ -101,8 +101,7 @@ def parse_gender(value: object) -> Gender:
     gender = _GENDER_WORDS.get(text.lower())
     if gender is None:
         raise _invalid("gioi_tinh", value, _(
-            "{label} phải là 'Nam' hoặc 'Nữ', nhận được {value!r}").format(
-                label=field_label("gioi_tinh"), value=value))
+            "{label}: hãy chọn 'Nam' hoặc 'Nữ'").format(label=field_label("gioi_tinh")))
     return gender
 
 
@@ -122,8 +121,8 @@ def gender_century_digit(gender: Gender, birth_year: int) -> str:
     century = century_of(birth_year)
     if not _FIRST_CENTURY <= century <= _LAST_CENTURY:
         raise _invalid("ngay_sinh", birth_year, _(
-            "{label}: năm sinh phải từ 1900 đến 2399 để lập số định danh, nhận được {value}"
-        ).format(label=field_label("ngay_sinh"), value=birth_year))
+            "{label}: năm sinh phải từ 1900 đến 2399 để lập số định danh"
+        ).format(label=field_label("ngay_sinh")))
     return str((century - _FIRST_CENTURY) * 2 + (gender is Gender.FEMALE))
 
 
@@ -250,8 +249,8 @@ class CccdInfo:
 
 
 def _cccd_error(value: object, message: str, **values: Any) -> InvalidInput:
-    return _invalid("cccd", value, message.format(label=field_label("cccd"), value=value,
-                                                  **values))
+    # The number stays in error.value for logs; the message explains without echoing it.
+    return _invalid("cccd", value, message.format(label=field_label("cccd"), **values))
 
 
 def validate_cccd(number: object, *, birth_date: date | str | None = None,
@@ -262,19 +261,21 @@ def validate_cccd(number: object, *, birth_date: date | str | None = None,
     bad = sorted({ch for ch in digits if ch not in "0123456789"})
     if bad:
         raise _cccd_error(number, _(
-            "{label} chỉ gồm chữ số (được cách bằng dấu cách hoặc dấu chấm); có ký tự không "
-            "hợp lệ {chars}, nhận được {value!r}"), chars=" ".join(repr(c) for c in bad))
+            "{label} chỉ gồm chữ số (được cách bằng dấu cách hoặc dấu chấm); số đã nhập có "
+            "ký tự không hợp lệ {chars}: hãy xóa và nhập lại"),
+            chars=" ".join(repr(c) for c in bad))
     if len(digits) != 12:
         hint = _(" Số CMND 9 chữ số cũ không dùng ở đây.") if len(digits) == 9 else ""
         raise _cccd_error(number, _(
-            "{label} phải có đúng 12 chữ số, nhận được {value!r} ({count} chữ số).{hint}"),
+            "{label} phải có đúng 12 chữ số; số đã nhập có {count} chữ số.{hint}"),
             count=len(digits), hint=hint)
     code = digits[:3]
     province = provinces().get(code)
     if province is None:
         raise _cccd_error(number, _(
             "{label}: 3 chữ số đầu {code} không phải mã tỉnh nơi đăng ký khai sinh nào "
-            "(Phụ lục I Thông tư 07/2016/TT-BCA), nhận được {value!r}"), code=code)
+            "(Phụ lục I Thông tư 07/2016/TT-BCA); hãy đối chiếu lại với số in trên thẻ"),
+            code=code)
     digit_gender, century = _digit_meaning(int(digits[3]))
     info = CccdInfo(digits, code, province, digit_gender, century, int(digits[4:6]))
 
@@ -283,7 +284,7 @@ def validate_cccd(number: object, *, birth_date: date | str | None = None,
         if wanted is not digit_gender:
             raise _cccd_error(number, _(
                 "{label}: chữ số thứ 4 là {digit}, tức giới tính {shown}, không khớp với giới "
-                "tính {wanted} đã khai; nhận được {value!r}"),
+                "tính {wanted} đã khai; hãy đối chiếu lại số trên thẻ và giới tính"),
                 digit=digits[3], shown=digit_gender.label, wanted=wanted.label)
     if birth_date is not None:
         born = parse_date(birth_date) if not isinstance(birth_date, date) else birth_date
@@ -293,21 +294,21 @@ def validate_cccd(number: object, *, birth_date: date | str | None = None,
             raise _cccd_error(number, _(
                 "{label}: chữ số thứ 4 là {digit} (sinh thế kỷ {century}), không khớp với ngày "
                 "sinh {born}: người sinh năm {year} có chữ số thứ 4 là {male} (nam) hoặc "
-                "{female} (nữ); nhận được {value!r}"),
+                "{female} (nữ); hãy đối chiếu lại số trên thẻ và ngày sinh"),
                 digit=digits[3], century=century, born=format_date(born), year=born.year,
                 male=male, female=int(male) + 1)
         if int(digits[4:6]) != born.year % 100:
             raise _cccd_error(number, _(
                 "{label}: chữ số thứ 5-6 là {yy} nhưng năm sinh là {year} (phải là {want:02d}); "
-                "nhận được {value!r}"), yy=digits[4:6], year=born.year, want=born.year % 100)
+                "hãy đối chiếu lại số trên thẻ và ngày sinh"),
+                yy=digits[4:6], year=born.year, want=born.year % 100)
     return info
 
 
 def compose_cccd(province_code: str, gender: Gender, birth_year: int, serial: str) -> str:
     """Build a CCCD number from its parts (for synthetic residents); checks the result."""
     if not (len(serial) == 6 and serial.isascii() and serial.isdigit()):
-        raise _cccd_error(serial, _("{label}: 6 chữ số cuối phải là 6 chữ số, nhận được "
-                                    "{value!r}"))
+        raise _cccd_error(serial, _("{label}: phần cuối phải gồm đúng 6 chữ số"))
     number = (f"{province_code}{gender_century_digit(gender, birth_year)}"
               f"{birth_year % 100:02d}{serial}")
     validate_cccd(number)
@@ -320,8 +321,9 @@ _PHONE_GROUPING = re.compile(r"[\s.\-()]+")
 
 
 def _phone_error(value: object, message: str, **values: Any) -> InvalidInput:
+    # The number stays in error.value for logs; the message explains without echoing it.
     return _invalid("so_dien_thoai", value, message.format(
-        label=field_label("so_dien_thoai"), value=value, **values))
+        label=field_label("so_dien_thoai"), **values))
 
 
 def normalize_phone(text: object) -> str:
@@ -333,12 +335,13 @@ def normalize_phone(text: object) -> str:
         compact = compact[1:]
         if not compact.startswith("84"):
             raise _phone_error(text, _(
-                "{label}: chỉ nhận số di động Việt Nam (mã quốc gia +84), nhận được {value!r}"))
+                "{label}: chỉ nhận số di động Việt Nam (mã quốc gia +84); số đã nhập có mã "
+                "quốc gia khác"))
     bad = sorted({ch for ch in compact if ch not in "0123456789"})
     if bad:
         raise _phone_error(text, _(
-            "{label} chỉ gồm chữ số (có thể có +84, dấu cách, dấu chấm); có ký tự không hợp lệ "
-            "{chars}, nhận được {value!r}"), chars=" ".join(repr(c) for c in bad))
+            "{label} chỉ gồm chữ số (có thể có +84, dấu cách, dấu chấm); số đã nhập có ký tự "
+            "không hợp lệ {chars}: hãy xóa và nhập lại"), chars=" ".join(repr(c) for c in bad))
     if international or (compact.startswith("84") and len(compact) in (11, 12)):
         rest = compact[2:]
         compact = rest if rest.startswith("0") else "0" + rest
@@ -347,21 +350,24 @@ def normalize_phone(text: object) -> str:
         new = table.converted_2018[compact[:4]] + compact[4:]
         raise _phone_error(text, _(
             "{label} phải có 10 chữ số; đầu số 11 chữ số {old} đã đổi sang {prefix} từ năm "
-            "2018, số mới là {new}; nhận được {value!r}"),
+            "2018, số mới là {new}"),
             old=compact[:4], prefix=table.converted_2018[compact[:4]], new=new)
-    if len(compact) != 10 or not compact.startswith("0"):
+    if len(compact) != 10:
         raise _phone_error(text, _(
-            "{label} di động phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84), nhận được {value!r} "
-            "({count} chữ số)"), count=len(compact))
+            "{label} di động phải có 10 chữ số, bắt đầu bằng 0 (hoặc +84); số đã nhập có "
+            "{count} chữ số"), count=len(compact))
+    if not compact.startswith("0"):
+        raise _phone_error(text, _(
+            "{label} di động phải bắt đầu bằng số 0 (hoặc +84), ví dụ 0912 345 678"))
     prefix = compact[:3]
     if prefix not in table.carriers:
         if prefix.startswith("02"):
             raise _phone_error(text, _(
-                "{label}: đầu số {prefix} là số máy bàn, cần số di động; nhận được {value!r}"),
+                "{label}: đầu số {prefix} là số máy bàn, cần số di động"),
                 prefix=prefix)
         raise _phone_error(text, _(
-            "{label}: {prefix} không phải đầu số di động của nhà mạng Việt Nam nào, nhận được "
-            "{value!r}"), prefix=prefix)
+            "{label}: {prefix} không phải đầu số di động của nhà mạng Việt Nam nào; hãy kiểm "
+            "tra lại 3 chữ số đầu"), prefix=prefix)
     return compact
 
 
@@ -392,50 +398,47 @@ def parse_date(text: object, *, field: str = "ngay_sinh", not_future: bool = Tru
     else:
         raw = unicodedata.normalize("NFKC", required(text, field))
         match = _DATE.fullmatch(raw)
-        expected = _("{label} cần nhập theo dạng {format} (ví dụ 05/09/1985), "
-                     "nhận được {value!r}").format(label=label, format=DATE_FORMAT, value=text)
+        expected = _("{label} cần nhập theo dạng {format} (ví dụ 05/09/1985)").format(
+            label=label, format=DATE_FORMAT)
         if not match:
             raise _invalid(field, text, expected)
         first, _sep, second, last = match.groups()
         if len(first) == 4:
             raise _invalid(field, text, _(
-                "{label}: năm phải đứng cuối, nhập theo dạng {format} (ví dụ 05/09/1985), "
-                "nhận được {value!r}").format(label=label, format=DATE_FORMAT, value=text))
+                "{label}: năm phải đứng cuối, nhập theo dạng {format} (ví dụ 05/09/1985)"
+            ).format(label=label, format=DATE_FORMAT))
         if len(last) != 4:
             raise _invalid(field, text, _(
                 "{label}: năm phải có đủ 4 chữ số (ví dụ 1985, không phải 85), theo dạng "
-                "{format}; nhận được {value!r}").format(label=label, format=DATE_FORMAT,
-                                                         value=text))
+                "{format}").format(label=label, format=DATE_FORMAT))
         if len(first) > 2 or len(second) > 2:
             raise _invalid(field, text, expected)
         d, m, y = int(first), int(second), int(last)
         if m > 12 and 1 <= d <= 12:
             raise _invalid(field, text, _(
                 "{label}: không có tháng {month}; có lẽ đã nhập tháng trước ngày (kiểu mm/dd). "
-                "Hãy nhập theo dạng {format}, nhận được {value!r}").format(
-                    label=label, month=m, format=DATE_FORMAT, value=text))
+                "Hãy nhập theo dạng {format}").format(label=label, month=m, format=DATE_FORMAT))
         if not 1 <= m <= 12:
             raise _invalid(field, text, _(
-                "{label}: không có tháng {month} (tháng từ 1 đến 12), theo dạng {format}; "
-                "nhận được {value!r}").format(label=label, month=m, format=DATE_FORMAT,
-                                               value=text))
+                "{label}: không có tháng {month} (tháng từ 1 đến 12), theo dạng {format}"
+            ).format(label=label, month=m, format=DATE_FORMAT))
         if y < _MIN_YEAR:
             raise _invalid(field, text, _(
-                "{label}: năm {year} không hợp lệ (từ {min} trở đi), nhận được {value!r}"
-            ).format(label=label, year=y, min=_MIN_YEAR, value=text))
+                "{label}: năm {year} không hợp lệ, năm phải từ {min} trở đi"
+            ).format(label=label, year=y, min=_MIN_YEAR))
         days_in_month = calendar.monthrange(y, m)[1]
         if not 1 <= d <= days_in_month:
             raise _invalid(field, text, _(
-                "{label}: ngày {value!r} không có thật, tháng {month}/{year} chỉ có {days} ngày "
-                "(dạng {format})").format(label=label, value=text, month=m, year=y,
+                "{label}: ngày {day} tháng {month}/{year} không có thật, tháng này chỉ có {days} "
+                "ngày (dạng {format})").format(label=label, day=d, month=m, year=y,
                                           days=days_in_month, format=DATE_FORMAT))
         day = date(y, m, d)
     if not_future:
         today = today or date.today()
         if day > today:
             raise _invalid(field, text, _(
-                "{label} không thể ở tương lai: {day} sau hôm nay ({today}); nhận được {value!r}"
-            ).format(label=label, day=format_date(day), today=format_date(today), value=text))
+                "{label} không thể ở tương lai: {day} sau hôm nay ({today})"
+            ).format(label=label, day=format_date(day), today=format_date(today)))
     return day
 
 
@@ -456,15 +459,15 @@ def normalize_name(text: object, field: str = "ho_ten") -> str:
     name = required(text, field).translate(_APOSTROPHES)
     label = field_label(field)
     if any(ch.isdigit() for ch in name):
-        raise _invalid(field, text, _("{label} không được chứa chữ số, nhận được {value!r}")
-                       .format(label=label, value=text))
+        raise _invalid(field, text, _("{label} không được chứa chữ số: hãy xóa các chữ số")
+                       .format(label=label))
     bad = sorted({ch for ch in name if not (ch.isalpha() or ch.isspace() or ch in "'-"
                                             or unicodedata.category(ch).startswith("M"))})
     if bad:
         raise _invalid(field, text, _(
             "{label} chỉ gồm chữ cái (có dấu), dấu cách, dấu nháy ' và gạch nối; có ký tự "
-            "không hợp lệ {chars}, nhận được {value!r}").format(
-                label=label, chars=" ".join(repr(c) for c in bad), value=text))
+            "không hợp lệ {chars}: hãy xóa và nhập lại").format(
+                label=label, chars=" ".join(repr(c) for c in bad)))
     return nfc(" ".join(_title_word(word) for word in name.split()))
 
 

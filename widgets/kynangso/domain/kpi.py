@@ -218,7 +218,7 @@ def kpi_report(df: pd.DataFrame, calendar: WorkCalendar | None = None,
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
-        raise InvalidInput(_("Cần một bảng pandas DataFrame, nhận được {kind}").format(
+        raise InvalidInput(_("Cần một bảng pandas DataFrame, nhưng đây là kiểu {kind}").format(
             kind=type(df).__name__), field="df")
     catalogue = catalogue if catalogue is not None else load_catalogue()
     note = df.attrs.get("kpi_note")
@@ -350,8 +350,9 @@ def _as_of(value: Any, received_at: Any, resolved_at: Any) -> Any:
     except (TypeError, ValueError):
         stamp = pd.NaT
     if stamp is pd.NaT:
-        raise InvalidInput(_("Thời điểm báo cáo (as_of) phải là ngày hoặc ngày giờ, nhận được "
-                             "{value!r}").format(value=value), field="as_of", value=value)
+        raise InvalidInput(_("Thời điểm báo cáo (as_of) phải là ngày hoặc ngày giờ, ví dụ "
+                             "\"2025-11-10\" hoặc date(2025, 11, 10)"), field="as_of",
+                           value=value)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_convert(TIMEZONE).tz_localize(None)
     moment = stamp.to_datetime64().astype("datetime64[ns]")
@@ -378,8 +379,8 @@ def _ratings(df: pd.DataFrame) -> Any:
     if bad.any():
         value = df["rating"].to_numpy()[bad.argmax()]
         raise InvalidInput(
-            _("Cột rating (điểm hài lòng) chỉ nhận số nguyên 1–5 hoặc để trống, nhận được {value!r}")
-            .format(value=value), field="rating", value=value)
+            _("Cột rating (điểm hài lòng) chỉ nhận số nguyên 1–5 hoặc để trống; dòng {row} có "
+              "giá trị khác").format(row=df.index[bad.argmax()]), field="rating", value=value)
     return rating
 
 

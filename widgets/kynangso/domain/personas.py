@@ -149,11 +149,10 @@ class Persona:
             raise InvalidInput(_("Chỉ được dùng nhân vật giả lập (fictional phải là True)"),
                                field="fictional", value=self.fictional)
         if self.digital_skill not in DIGITAL_SKILL_LABELS:
-            raise InvalidInput(_("Mức kỹ năng số phải từ 0 đến 3, nhận được {value!r}").format(
-                value=self.digital_skill), field="digital_skill", value=self.digital_skill)
+            raise InvalidInput(_("Mức kỹ năng số phải là số nguyên từ 0 đến 3"),
+                               field="digital_skill", value=self.digital_skill)
         if self.vneid_level not in VNEID_LEVEL_LABELS:
-            raise InvalidInput(_("Mức định danh VNeID phải là 0, 1 hoặc 2, nhận được {value!r}")
-                               .format(value=self.vneid_level), field="vneid_level",
+            raise InvalidInput(_("Mức định danh VNeID phải là 0, 1 hoặc 2"), field="vneid_level",
                                value=self.vneid_level)
 
     @property
@@ -314,9 +313,8 @@ def _make_persona(fake: Faker, place: _Place, seed: int, index: int, codes: Sequ
 def _check_codes(procedure_codes: Sequence[str]) -> tuple[str, ...]:
     codes = tuple(procedure_codes)
     if not codes or not all(isinstance(c, str) and c for c in codes):
-        raise InvalidInput(_("Cần ít nhất một mã thủ tục để tạo nhân vật, nhận được {value!r}")
-                           .format(value=procedure_codes), field="procedure_codes",
-                           value=procedure_codes)
+        raise InvalidInput(_("Cần ít nhất một mã thủ tục để tạo nhân vật, và không mã nào được "
+                             "để trống"), field="procedure_codes", value=procedure_codes)
     return codes
 
 
@@ -324,8 +322,8 @@ def make_personas(n: int, seed: int = 0,
                   procedure_codes: Sequence[str] = DEFAULT_NEEDS) -> list[Persona]:
     """``n`` synthetic residents; the same seed always gives the same people."""
     if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PERSONAS:
-        raise InvalidInput(_("Số nhân vật phải từ 0 đến {max}, nhận được {value!r}").format(
-            max=MAX_PERSONAS, value=n), field="n", value=n)
+        raise InvalidInput(_("Số nhân vật phải là số nguyên từ 0 đến {max}").format(
+            max=MAX_PERSONAS), field="n", value=n)
     codes = _check_codes(procedure_codes)
     fake, place = vietnamese_faker(), _place()
     return [_make_persona(fake, place, seed, i, codes, REFERENCE_DATE) for i in range(n)]
@@ -339,7 +337,7 @@ def persona_by_id(seed: int, id: str, procedure_codes: Sequence[str] = DEFAULT_N
     match = _ID.fullmatch(id.strip()) if isinstance(id, str) else None
     index = int(match.group(1)) - 1 if match else -1
     if not 0 <= index < MAX_PERSONAS:
-        raise MissingEntry(_("Không có nhân vật mã {value!r} (dạng NV-001 đến NV-{max:03d})")
-                           .format(value=id, max=MAX_PERSONAS), field="id", value=id)
+        raise MissingEntry(_("Không có nhân vật mã này: mã nhân vật có dạng NV-001 đến "
+                             "NV-{max:03d}").format(max=MAX_PERSONAS), field="id", value=id)
     return _make_persona(vietnamese_faker(), _place(), seed, index, _check_codes(procedure_codes),
                          REFERENCE_DATE)

@@ -56,8 +56,8 @@ def practice_line() -> str:
 def _symbol(payload: str) -> segno.QRCode:
     """A segno QR code, after checking a payment payload names the training bank."""
     if not isinstance(payload, str) or not payload.strip():
-        raise InvalidInput(_("Nội dung mã QR không được để trống, nhận được {value!r}").format(
-            value=payload), field="payload", value=payload)
+        raise InvalidInput(_("Nội dung mã QR không được để trống"), field="payload",
+                           value=payload)
     _require_training_bank(payload)
     try:
         return segno.make(payload, error=ERROR_LEVEL, micro=False)
@@ -76,8 +76,8 @@ def _require_training_bank(payload: str) -> None:
         raise InvalidInput(
             _("Mã BIN ngân hàng: ảnh mã thanh toán chỉ được vẽ cho ngân hàng tập dượt "
               "({name}, mã BIN {bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được, "
-              "nhận được {value!r}").format(name=training.short_name, bin=training.bin,
-                                             value=found),
+              "nhưng mã này ghi mã BIN {value!r}").format(name=training.short_name,
+                                                          bin=training.bin, value=found),
             field="bin", value=found)
 
 
@@ -165,23 +165,22 @@ def _card_text(qr: VietQR, payload: str, recipient_name: str, bank_name: str) ->
 
 def _check_card(qr: VietQR, recipient_name: object, bank_name: object, fmt: object) -> str:
     if not isinstance(qr, VietQR):
-        raise InvalidInput(_("Cần một mã VietQR để vẽ thẻ, nhận được {value!r}").format(
-            value=qr), field="qr", value=qr)
+        raise InvalidInput(_("Cần một mã VietQR để vẽ thẻ (đang có kiểu {kind})").format(
+            kind=type(qr).__name__), field="qr", value=qr)
     training = load_banks().training_bank
     if qr.bin != training.bin:
         raise InvalidInput(
             _("Mã BIN ngân hàng: thẻ mã QR chỉ được vẽ cho ngân hàng tập dượt ({name}, mã BIN "
-              "{bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được, nhận được "
-              "{value!r}").format(name=training.short_name, bin=training.bin, value=qr.bin),
+              "{bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được, nhưng mã này ghi mã "
+              "BIN {value!r}").format(name=training.short_name, bin=training.bin, value=qr.bin),
             field="bin", value=qr.bin)
     for field_name, label, value in (("recipient_name", _("Tên người nhận"), recipient_name),
                                      ("bank_name", _("Tên ngân hàng"), bank_name)):
         if not isinstance(value, str) or not value.strip():
-            raise InvalidInput(_("{field}: không được để trống, nhận được {value!r}").format(
-                field=label, value=value), field=field_name, value=value)
+            raise InvalidInput(_("{field}: không được để trống").format(field=label),
+                               field=field_name, value=value)
     if fmt not in ("png", "svg"):
-        raise InvalidInput(_("Định dạng ảnh: phải là 'png' hoặc 'svg', nhận được {value!r}").format(
-            value=fmt), field="fmt", value=fmt)
+        raise InvalidInput(_("Định dạng ảnh: phải là 'png' hoặc 'svg'"), field="fmt", value=fmt)
     return encode(qr).payload
 
 
@@ -315,9 +314,10 @@ class ReadResult:
 
 
 def _not_an_image(value: object) -> InvalidInput:
+    # ``value`` (what the file looked like) is for logs; the message says what to do.
     return InvalidInput(
-        _("Tệp tải lên không phải là ảnh (PNG, JPEG...) hoặc ảnh bị hỏng, nhận được {value}")
-        .format(value=value), field="image", value=value)
+        _("Tệp tải lên không phải là ảnh (PNG, JPEG...) hoặc ảnh bị hỏng; hãy chụp lại hoặc "
+          "chọn một tệp ảnh khác"), field="image", value=value)
 
 
 def _describe(image: object) -> str:
@@ -338,8 +338,8 @@ def _open(image: bytes | Image.Image | str | os.PathLike) -> Image.Image:
     elif isinstance(image, (str, os.PathLike)):
         path = Path(image)
         if not path.is_file():
-            raise InvalidInput(_("Không tìm thấy tệp ảnh, nhận được {value!r}").format(
-                value=str(path)), field="image", value=str(path))
+            raise InvalidInput(_("Không tìm thấy tệp ảnh: hãy kiểm tra lại tên tệp và thư mục"),
+                               field="image", value=str(path))
         try:
             picture = Image.open(path)
         except (OSError, ValueError, Image.DecompressionBombError):
@@ -401,17 +401,16 @@ def read_qr(image: bytes | Image.Image | str | os.PathLike, *,
     if not codes:
         raise InvalidInput(
             _("Không tìm thấy mã QR nào trong ảnh: hãy chụp lại cho rõ, đủ sáng, mã nằm trọn "
-              "trong khung, nhận được ảnh không có mã"), field="image")
+              "trong khung"), field="image")
     if len(codes) > 1:
         raise InvalidInput(
-            _("Ảnh có {n} mã QR, chỉ được có một: hãy chụp riêng từng mã, nhận được các mã "
-              "{value}").format(n=len(codes), value=", ".join(repr(c[:40]) for c in codes)),
+            _("Ảnh có {n} mã QR, chỉ được có một: hãy chụp riêng từng mã").format(n=len(codes)),
             field="image", value=codes)
     payload = codes[0]
     if not payload.lstrip().startswith("0002"):
         if require_vietqr:
             raise InvalidInput(
-                _("Mã QR này không phải mã thanh toán VietQR, nhận được nội dung {value!r}")
+                _("Mã QR này không phải mã thanh toán VietQR; nội dung của mã là {value!r}")
                 .format(value=payload[:120]), field="image", value=payload)
         return ReadResult(payload, None)
     return ReadResult(payload, decode(payload))

@@ -67,9 +67,8 @@ def _label(name: str) -> str:
 def _shop_name(shop_name: object) -> str:
     name = nfc(shop_name).strip() if isinstance(shop_name, str) else ""
     if not name:
-        raise InvalidInput(_("Chưa nhập {label}, nhận được {value!r}").format(
-            label=_label("ten_cua_hang"), value=shop_name), field="ten_cua_hang",
-            value=shop_name)
+        raise InvalidInput(_("Chưa nhập {label}").format(label=_label("ten_cua_hang")),
+                           field="ten_cua_hang", value=shop_name)
     return name
 
 
@@ -83,12 +82,11 @@ def _training(bank: Bank | str | None) -> Bank:
         return training
     found = bank if isinstance(bank, Bank) else banks.find(bank)
     if found is None or not found.training:
-        shown = found.short_name if found else bank
         raise InvalidInput(_(
             "{label}: mã QR in cho quầy hàng khi tập dượt chỉ được dùng ngân hàng tập dượt "
-            "({name}, mã BIN {bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được, nhận "
-            "được {value!r}").format(label=_label("ngan_hang"), name=training.short_name,
-                                     bin=training.bin, value=shown),
+            "({name}, mã BIN {bin!r}) để không ứng dụng ngân hàng thật nào trả tiền được; hãy "
+            "chọn {name}").format(label=_label("ngan_hang"), name=training.short_name,
+                                  bin=training.bin),
             field="ngan_hang", value=bank)
     return found
 
@@ -102,8 +100,8 @@ def shop_qr(shop_name: str, account_number: str, *, bank: Bank | str | None = No
     if len(name) > MAX_NAME:
         raise InvalidInput(_(
             "{label} dài tối đa {limit} ký tự (giới hạn của mã VietQR), ở đây là {n}: hãy viết "
-            "gọn, ví dụ «Tạp hóa Lan», nhận được {value!r}").format(
-                label=_label("ten_cua_hang"), limit=MAX_NAME, n=len(name), value=name),
+            "gọn, ví dụ «Tạp hóa Lan»").format(
+                label=_label("ten_cua_hang"), limit=MAX_NAME, n=len(name)),
             field="ten_cua_hang", value=name)
     chosen = _training(bank)
     return encode(VietQR(chosen.bin, account_number, name=name)).payload
@@ -116,18 +114,18 @@ def _check_sign(shop_name: object, payload: object, fmt: object, size: object
                 ) -> tuple[str, PaymentRequest]:
     name = _shop_name(shop_name)
     if fmt not in ("png", "pdf"):
-        raise InvalidInput(_("{label} phải là 'png' hoặc 'pdf', nhận được {value!r}").format(
-            label=_label("dinh_dang"), value=fmt), field="dinh_dang", value=fmt)
+        raise InvalidInput(_("{label} phải là 'png' hoặc 'pdf'").format(
+            label=_label("dinh_dang")), field="dinh_dang", value=fmt)
     if size not in PAPER_MM:
-        raise InvalidInput(_("{label} phải là A6 hoặc A5, nhận được {value!r}").format(
-            label=_label("kho_giay"), value=size), field="kho_giay", value=size)
+        raise InvalidInput(_("{label} phải là A6 hoặc A5").format(
+            label=_label("kho_giay")), field="kho_giay", value=size)
     request = payment_request(payload)
     _training(request.bank)
     if request.amount is not None:
         raise InvalidInput(_(
             "Mã QR: biển quầy hàng phải là mã tĩnh (khách tự nhập số tiền, dùng được nhiều lần), "
-            "mã này ghi sẵn {amount} nên chỉ trả được một lần, nhận được {value!r}").format(
-                amount=format_vnd(request.amount), value=request.payload),
+            "mã này ghi sẵn {amount} nên chỉ trả được một lần; hãy tạo mã tĩnh không ghi số "
+            "tiền").format(amount=format_vnd(request.amount)),
             field="ma_qr", value=request.payload)
     return name, request
 
@@ -329,9 +327,9 @@ def takings(payments: Iterable[Payment]) -> pd.DataFrame:
     rows = []
     for index, payment in enumerate(payments, start=1):
         if not isinstance(payment, Payment):
-            raise InvalidInput(_("{label}: mục thứ {n} không phải là một giao dịch, nhận được "
-                                 "{value!r}").format(label=_label("giao_dich"), n=index,
-                                                     value=payment),
+            raise InvalidInput(_("{label}: mục thứ {n} không phải là một giao dịch (đang có "
+                                 "kiểu {kind})").format(label=_label("giao_dich"), n=index,
+                                                        kind=type(payment).__name__),
                                field="giao_dich", value=payment)
         rows.append({TIME_COL: payment.at, PAYER_COL: payment.payer_name,
                      AMOUNT_COL: payment.amount, PURPOSE_COL: payment.purpose or "",
@@ -416,8 +414,8 @@ def _sale_time(value: object, index: int) -> datetime | time:
             except ValueError:
                 continue
     raise InvalidInput(_(
-        "{book}, dòng {n}: {label} phải là giờ dạng 08:30 (hoặc ngày giờ), nhận được {value!r}"
-    ).format(book=_label("so_ban_hang"), n=index, label=_label("thoi_gian"), value=value),
+        "{book}, dòng {n}: {label} phải là giờ dạng 08:30 (hoặc ngày giờ)"
+    ).format(book=_label("so_ban_hang"), n=index, label=_label("thoi_gian")),
         field="thoi_gian", value=value)
 
 
@@ -429,8 +427,8 @@ def _sale(item: object, index: int) -> tuple[object, object]:
     if isinstance(item, (tuple, list)) and len(item) == 2:
         return item[0], item[1]
     raise InvalidInput(_("{book}, dòng {n}: mỗi dòng phải có giờ bán và số tiền, ví dụ "
-                         "(\"08:30\", \"200.000\"), nhận được {value!r}").format(
-                             book=_label("so_ban_hang"), n=index, value=item),
+                         "(\"08:30\", \"200.000\")").format(
+                             book=_label("so_ban_hang"), n=index),
                        field="so_ban_hang", value=item)
 
 
@@ -440,8 +438,8 @@ def _sales(expected: Any, day: date | None) -> list[tuple[datetime, int]]:
     if isinstance(expected, pd.DataFrame):
         expected = expected.to_dict("records")
     if isinstance(expected, (str, bytes)) or not isinstance(expected, Iterable):
-        raise InvalidInput(_("{book} phải là danh sách (giờ bán, số tiền), nhận được {value!r}")
-                           .format(book=_label("so_ban_hang"), value=expected),
+        raise InvalidInput(_("{book} phải là danh sách (giờ bán, số tiền), ví dụ "
+                             "[(\"08:30\", \"200.000\")]").format(book=_label("so_ban_hang")),
                            field="so_ban_hang", value=expected)
     sales = []
     for index, item in enumerate(expected, start=1):
@@ -511,9 +509,8 @@ def takings_chart(frame: pd.DataFrame, *, title: str | None = None) -> bytes:
 
     if not isinstance(frame, pd.DataFrame) or not {TIME_COL, AMOUNT_COL} <= set(frame.columns):
         raise InvalidInput(_("{label} phải là bảng có cột «{time}» và «{amount}» (lấy từ "
-                             "takings), nhận được {value!r}").format(
-                                 label=_label("bang_tien"), time=TIME_COL, amount=AMOUNT_COL,
-                                 value=type(frame).__name__),
+                             "takings)").format(
+                                 label=_label("bang_tien"), time=TIME_COL, amount=AMOUNT_COL),
                            field="bang_tien", value=type(frame).__name__)
     fig = Figure(figsize=(7, 3.6), dpi=110)
     FigureCanvasAgg(fig)

@@ -210,10 +210,9 @@ def _label(path: str) -> str:
 
 
 def _bad(field_name: str, rule: str, value: object) -> InvalidInput:
-    return InvalidInput(
-        _("{field}: {rule}, nhận được {value!r}").format(
-            field=_label(field_name), rule=rule, value=value),
-        field=field_name, value=value)
+    # The value stays in error.value; the message states the rule without echoing it.
+    return InvalidInput(_("{field}: {rule}").format(field=_label(field_name), rule=rule),
+                        field=field_name, value=value)
 
 
 def _text(value: object, field_name: str, limit: int, notes: list[str], *,
@@ -433,15 +432,14 @@ def _structure_problems(s: str, parser: _Parser, out: list[Problem]) -> None:
             inside = _(" trong {field}").format(field=_label(where)) if where else ""
             out.append(Problem("bad_tlv", _(
                 "Vị trí {pos}{inside}: mỗi trường phải bắt đầu bằng 2 chữ số mã trường và 2 chữ "
-                "số độ dài, nhận được {value!r}; không đọc được phần còn lại").format(
+                "số độ dài, nhưng ở đây là {value!r}; không đọc được phần còn lại").format(
                     pos=pos, inside=inside, value=s[pos:pos + 4]), where or None))
         elif broken is not None:
             path = level + broken.id
             out.append(Problem("truncated", _(
                 "{field}: độ dài khai báo là {declared:02d} nhưng chỉ còn {left} ký tự; mã bị cắt "
-                "cụt hoặc độ dài khai báo sai, nhận được {value!r}").format(
-                    field=_label(path), declared=broken.length, left=len(broken.value),
-                    value=broken.value), path))
+                "cụt hoặc độ dài khai báo sai").format(
+                    field=_label(path), declared=broken.length, left=len(broken.value)), path))
 
 
 def _index(nodes: tuple[Tlv, ...], prefix: str, out: list[Problem]) -> dict[str, Tlv]:
@@ -451,9 +449,8 @@ def _index(nodes: tuple[Tlv, ...], prefix: str, out: list[Problem]) -> dict[str,
             path = prefix + node.id
             out.append(Problem("duplicate_field", _(
                 "{field}: xuất hiện hai lần (vị trí {first} và {second}); mỗi trường chỉ được có "
-                "một lần, nhận được {value!r}").format(
-                    field=_label(path), first=by_id[node.id].offset, second=node.offset,
-                    value=node.value), path))
+                "một lần").format(
+                    field=_label(path), first=by_id[node.id].offset, second=node.offset), path))
         else:
             by_id[node.id] = node
     return by_id
@@ -470,24 +467,23 @@ def _check_text(nodes: tuple[Tlv, ...], prefix: str, printable: bool, out: list[
         path = prefix + node.id
         if not node.value:
             out.append(Problem("empty_value", _(
-                "{field}: không có giá trị; độ dài phải từ 01 đến 99, nhận được {value!r}").format(
-                    field=_label(path), value=node.id + "00"), path))
+                "{field}: không có giá trị (độ dài ghi là 00); độ dài phải từ 01 đến 99").format(
+                    field=_label(path)), path))
         elif node.children is not None:
             _check_text(node.children, path + ".", printable, out)
         elif not printable and not _PRINTABLE.fullmatch(node.value):
             odd = "".join(sorted({c for c in node.value if not " " <= c <= "~"}))
             out.append(Problem("non_ascii", _(
                 "{field}: chỉ được dùng chữ không dấu, chữ số và dấu câu ASCII, ở đây có ký tự "
-                "{chars!r}; nhận được {value!r}").format(field=_label(path), chars=odd,
-                                                     value=node.value), path))
+                "{chars!r}").format(field=_label(path), chars=odd), path))
 
 
 def _too_long(node: Tlv, path: str, limit: int, out: list[Problem]) -> bool:
     if len(node.value) <= limit:
         return False
     out.append(Problem("too_long", _(
-        "{field}: dài tối đa {limit} ký tự, nhận được {n} ký tự {value!r}").format(
-            field=_label(path), limit=limit, n=len(node.value), value=node.value), path))
+        "{field}: dài tối đa {limit} ký tự, ở đây dài {n} ký tự").format(
+            field=_label(path), limit=limit, n=len(node.value)), path))
     return True
 
 
@@ -497,7 +493,7 @@ def _expect(by_id: dict[str, Tlv], tag: str, expected: str, code: str, rule: str
     if node is None:
         _missing(tag, out)
     elif node.value != expected:
-        out.append(Problem(code, _("{field}: {rule}, nhận được {value!r}").format(
+        out.append(Problem(code, _("{field}: {rule}, nhưng ở đây là {value!r}").format(
             field=_label(tag), rule=rule, value=node.value), tag))
 
 
@@ -509,8 +505,8 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
         _missing("38.00", out)
     elif guid.value != GUID:
         out.append(Problem("unknown_guid", _(
-            "{field}: phải là {expected!r} (VietQR của NAPAS), nhận được {value!r}; đây không "
-            "phải mã chuyển khoản VietQR").format(field=_label("38.00"), expected=GUID,
+            "{field}: phải là {expected!r} (VietQR của NAPAS), nhưng ở đây là {value!r}; đây "
+            "không phải mã chuyển khoản VietQR").format(field=_label("38.00"), expected=GUID,
                                                   value=guid.value), "38.00"))
     bank = None
     if a is None:
@@ -521,7 +517,7 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
             _missing("38.01.00", out)
         elif len(bin_node.value) != 6 or not _DIGITS.fullmatch(bin_node.value):
             out.append(Problem("bad_bin", _(
-                "{field}: phải có đúng 6 chữ số, nhận được {value!r}").format(
+                "{field}: phải có đúng 6 chữ số, nhưng ở đây là {value!r}").format(
                     field=_label("38.01.00"), value=bin_node.value), "38.01.00"))
         else:
             bank = banks.find(bin_node.value)
@@ -539,8 +535,8 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
                 and not _ALNUM.fullmatch(account.value):
             # Letters are tolerated when reading: some banks issue virtual accounts with them.
             out.append(Problem("bad_account", _(
-                "{field}: chỉ gồm chữ số (hoặc chữ cái), không có khoảng trắng hay dấu, "
-                "nhận được {value!r}").format(field=_label("38.01.01"), value=account.value),
+                "{field}: chỉ gồm chữ số (hoặc chữ cái), không có khoảng trắng hay dấu"
+            ).format(field=_label("38.01.01")),
                 "38.01.01"))
     service = m.get("02")
     if service is None:
@@ -563,7 +559,8 @@ def _check_merchant(m: dict[str, Tlv], a: dict[str, Tlv] | None, banks: BankDire
     elif service.value not in SERVICES:
         out.append(Problem("unknown_service", _(
             "{field}: phải là 'QRIBFTTA' (tới tài khoản), 'QRIBFTTC' (tới thẻ), 'QRPUSH' "
-            "(thanh toán tại điểm bán) hoặc 'QRCASH' (rút tiền tại ATM), nhận được {value!r}")
+            "(thanh toán tại điểm bán) hoặc 'QRCASH' (rút tiền tại ATM), nhưng ở đây là "
+            "{value!r}")
             .format(field=_label("38.02"), value=service.value), "38.02"))
         return bank, None
     return bank, service.value
@@ -580,12 +577,12 @@ def _check_amount(top: dict[str, Tlv], service: str | None, out: list[Problem],
     elif kind not in (STATIC, DYNAMIC):
         out.append(Problem("bad_initiation", _(
             "{field}: phải là '11' (mã tĩnh, dùng nhiều lần) hoặc '12' (mã động, một lần, có "
-            "số tiền), nhận được {value!r}").format(field=_label("01"), value=kind), "01"))
+            "số tiền), nhưng ở đây là {value!r}").format(field=_label("01"), value=kind), "01"))
     elif kind == DYNAMIC and node is None and service != SERVICE_CASH:
         # At an ATM the amount is chosen on the machine (NAPAS example of a QRCASH code).
         out.append(Problem("dynamic_without_amount", _(
             "{field}: mã động '12' phải có số tiền (trường 54) nhưng không có; có lẽ đã nhầm "
-            "'11' với '12', nhận được {value!r}").format(field=_label("01"), value=kind), "01"))
+            "'11' với '12'").format(field=_label("01")), "01"))
     elif kind == STATIC and node is not None:
         # Field 54 is conditional and public encoders write it into '11' codes: a note.
         notes.append(Problem("static_with_amount", _(
@@ -600,16 +597,16 @@ def _check_amount(top: dict[str, Tlv], service: str | None, out: list[Problem],
         if int(raw) > 0:
             return int(raw), ok
         out.append(Problem("amount_not_positive", _(
-            "{field}: phải lớn hơn 0 đồng, nhận được {value!r}").format(
+            "{field}: phải lớn hơn 0 đồng, nhưng ở đây là {value!r}").format(
                 field=_label("54"), value=raw), "54"))
     elif _DECIMAL.fullmatch(raw):
         out.append(Problem("amount_not_whole", _(
-            "{field}: phải là số đồng nguyên vì VND không có phần thập phân, nhận được "
+            "{field}: phải là số đồng nguyên vì VND không có phần thập phân, nhưng ở đây là "
             "{value!r}").format(field=_label("54"), value=raw), "54"))
     else:
         out.append(Problem("amount_not_numeric", _(
-            "{field}: chỉ gồm chữ số, không có dấu chấm, dấu phẩy hay ký hiệu tiền, nhận được "
-            "{value!r}").format(
+            "{field}: chỉ gồm chữ số, không có dấu chấm, dấu phẩy hay ký hiệu tiền, nhưng ở "
+            "đây là {value!r}").format(
                 field=_label("54"), value=raw), "54"))
     return None, False
 
@@ -618,13 +615,14 @@ def _check_crc(s: str, body_end: int, found: str, out: list[Problem]) -> None:
     expected = crc16(s[:body_end])
     if not _HEX4.fullmatch(found):
         out.append(Problem("bad_crc_format", _(
-            "{field}: phải là 4 chữ số hex viết hoa, giữ cả số 0 ở đầu, nhận được {value!r}")
+            "{field}: phải là 4 chữ số hex viết hoa, giữ cả số 0 ở đầu, nhưng ở đây là "
+            "{value!r}")
             .format(field=_label("63"), value=found), "63"))
         if found.upper() == expected:
             return
     if found.upper() != expected:
         out.append(Problem("crc_mismatch", _(
-            "{field}: sai mã kiểm tra, tính được {expected!r} nhưng nhận được {value!r}; mã đã "
+            "{field}: sai mã kiểm tra, tính được {expected!r} nhưng mã ghi {value!r}; mã đã "
             "bị sửa hoặc bị đọc sai").format(field=_label("63"), expected=expected, value=found),
             "63"))
 
@@ -669,8 +667,8 @@ def decode(payload: str | bytes, *, banks: BankDirectory | None = None) -> Decod
     if isinstance(payload, bytes):
         payload = payload.decode("utf-8", "replace")
     if not isinstance(payload, str):
-        raise InvalidInput(_("Nội dung mã QR phải là chữ, nhận được {value!r}").format(
-            value=payload), field="payload", value=payload)
+        raise InvalidInput(_("Nội dung mã QR phải là chữ (đang có kiểu {kind})").format(
+            kind=type(payload).__name__), field="payload", value=payload)
     s = payload.strip()  # a valid payload starts with "00" and ends with hex digits
     banks = banks if banks is not None else load_banks()
     return _fast(s, banks) or _full(s, banks)
@@ -680,8 +678,8 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
     """The full decoder: builds the tree, repairs one wrong length, checks every rule."""
     out: list[Problem] = []
     if not s:
-        out.append(Problem("empty_payload", _("Nội dung mã QR trống, nhận được {value!r}").format(
-            value=s)))
+        out.append(Problem("empty_payload", _(
+            "Nội dung mã QR trống: hãy quét hoặc dán lại mã")))
         return DecodeResult(None, out, s)
     if len(s) > MAX_PAYLOAD:
         out.append(Problem("payload_too_long", _(
@@ -692,8 +690,8 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
     fields = parser.parse()
     if not fields:
         out.append(Problem("not_vietqr", _(
-            "Đây không phải mã thanh toán VietQR: nội dung phải bắt đầu bằng '000201', nhận "
-            "được {value!r}").format(value=s[:60])))
+            "Đây không phải mã thanh toán VietQR: nội dung phải bắt đầu bằng '000201'; hãy "
+            "kiểm tra đã quét hoặc dán đúng mã chưa")))
         return DecodeResult(None, out, s)
     if not parser.clean:
         repaired = _repair(s, fields, parser) if len(s) <= MAX_PAYLOAD else None
@@ -703,7 +701,7 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
             node, path, actual, parser, fields = repaired
             out.append(Problem("length_mismatch", _(
                 "{field}: độ dài khai báo là {declared:02d} nhưng giá trị thật dài {actual} ký tự; "
-                "đọc theo độ dài khai báo thì cấu trúc mã bị vỡ, nhận được {value!r}").format(
+                "đọc theo độ dài khai báo thì cấu trúc mã bị vỡ; giá trị thật là {value!r}").format(
                     field=_label(path), declared=node.length, actual=actual,
                     value=s[node.offset + 4:node.offset + 4 + actual]), path))
 
@@ -716,12 +714,13 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
     _check_text(fields, "", printable, out)
     if not printable and not any(p.code == "non_ascii" for p in out):
         out.append(Problem("non_ascii", _(
-            "Nội dung mã QR chỉ được dùng ký tự ASCII in được, nhận được {value!r}").format(
-                value=s)))
+            "Nội dung mã QR chỉ được dùng ký tự ASCII in được (chữ không dấu, chữ số, dấu "
+            "câu); ở đây có ký tự {chars!r}").format(
+                chars="".join(sorted({c for c in s if not " " <= c <= "~"}))[:10])))
 
     if fields and fields[0].id != "00":
         out.append(Problem("not_first", _(
-            "{field}: phải đứng đầu mã, nhận được mã bắt đầu bằng {value!r}").format(
+            "{field}: phải đứng đầu mã, nhưng mã bắt đầu bằng {value!r}").format(
                 field=_label("00"), value=s[:4]), "00"))
     _expect(top, "00", "01", "bad_format_indicator", _("phải là '01'"), out)
     notes: list[Problem] = []
@@ -748,16 +747,16 @@ def _full(s: str, banks: BankDirectory) -> DecodeResult:
     for node in fields:
         if "65" <= node.id <= "79":
             out.append(Problem("unknown_field", _(
-                "{field}: mã trường 65-79 được EMVCo để dành, chưa dùng, nhận được {value!r}")
-                .format(field=_label(node.id), value=node.value), node.id))
+                "{field}: mã trường 65-79 được EMVCo để dành, chưa dùng").format(
+                    field=_label(node.id)), node.id))
 
     crc = top.get("63")
     if crc is not None:
         _check_crc(s, crc.offset + 4, crc.value, out)
         if parser.stop < len(s):
             out.append(Problem("trailing_garbage", _(
-                "{field}: mã phải kết thúc ngay sau CRC, nhận được {n} ký tự thừa {value!r}")
-                .format(field=_label("63"), n=len(s) - parser.stop, value=s[parser.stop:]), "63"))
+                "{field}: mã phải kết thúc ngay sau CRC, nhưng sau đó còn {n} ký tự thừa")
+                .format(field=_label("63"), n=len(s) - parser.stop), "63"))
     elif len(s) >= 8 and s[-8:-4] == "6304":
         _check_crc(s, len(s) - 4, s[-4:], out)  # structure broken but the CRC is still checkable
     else:

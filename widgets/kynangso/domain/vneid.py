@@ -327,7 +327,7 @@ def _typed(value: object, field: str) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _error(field, _("{label} phải được gõ dưới dạng chữ, nhận được kiểu {kind}").format(
+        raise _error(field, _("{label} phải được gõ dưới dạng chữ (đang có kiểu {kind})").format(
             label=field_label(field), kind=type(value).__name__))
     if value == "":
         raise _error(field, _("Chưa nhập {label}").format(label=field_label(field)))
@@ -340,12 +340,12 @@ def check_password(value: object, rules: VneidRules) -> str:
     label = field_label("mat_khau")
     low, high = rules.limit("password_min_length"), rules.limit("password_max_length")
     if not low <= len(text) <= high:
-        raise _error("mat_khau", _("{label} phải dài từ {low} đến {high} ký tự, nhận được {count} "
-                                   "ký tự").format(label=label, low=low, high=high,
+        raise _error("mat_khau", _("{label} phải dài từ {low} đến {high} ký tự; mật khẩu đã "
+                                   "nhập có {count} ký tự").format(label=label, low=low, high=high,
                                                   count=len(text)))
     if any(ch.isspace() for ch in text):
-        raise _error("mat_khau", _("{label} không được chứa dấu cách, nhận được {count} ký tự "
-                                   "có dấu cách").format(label=label, count=len(text)))
+        raise _error("mat_khau", _("{label} không được chứa dấu cách; hãy xóa dấu cách rồi gõ "
+                                   "lại").format(label=label))
     if not text.isascii():
         # A project rule: letters with diacritics differ between keyboards and phones.
         raise _error("mat_khau", _("{label} chỉ dùng chữ không dấu, chữ số và ký tự đặc biệt; "
@@ -371,7 +371,7 @@ def check_passcode(value: object, rules: VneidRules, field: str = "passcode") ->
     digits = rules.passcode_digits
     if len(text) != digits or not (text.isascii() and text.isdigit()):
         extra = "" if text.isascii() and text.isdigit() else _(" có ký tự không phải chữ số")
-        raise _error(field, _("{label} phải gồm đúng {n} chữ số, nhận được {count} ký tự{extra}")
+        raise _error(field, _("{label} phải gồm đúng {n} chữ số; đã nhập {count} ký tự{extra}")
                      .format(label=field_label(field), n=digits, count=len(text), extra=extra))
     return text
 
@@ -390,8 +390,9 @@ def check_otp_format(value: object, rules: VneidRules) -> str:
     compact = "".join(nfc(text).split())
     digits = rules.otp_digits
     if len(compact) != digits or not (compact.isascii() and compact.isdigit()):
-        raise _error("ma_otp", _("{label} gồm đúng {n} chữ số trong tin nhắn, nhận được {value!r}")
-                     .format(label=field_label("ma_otp"), n=digits, value=value), value)
+        raise _error("ma_otp", _("{label} gồm đúng {n} chữ số trong tin nhắn; hãy gõ lại đủ "
+                                 "{n} chữ số, không gõ chữ cái hay ký hiệu").format(
+                                     label=field_label("ma_otp"), n=digits), value)
     return compact
 
 
@@ -482,8 +483,8 @@ def check_otp(ticket: OtpTicket, typed: object, now: datetime, rules: VneidRules
                                      "không dùng được nữa. {again}").format(
                                          label=label, n=failed, again=again))
     return OtpCheck(False, replace(ticket, failed=failed), "wrong", _(
-        "{label} không đúng (nhận được {value!r}). Bạn còn {left} lần thử.").format(
-            label=label, value=code, left=limit - failed))
+        "{label} không đúng. Hãy xem lại tin nhắn và gõ lại; bạn còn {left} lần thử.").format(
+            label=label, left=limit - failed))
 
 
 # --- wrong password / passcode ------------------------------------------------------------
@@ -579,8 +580,8 @@ def profile_for(cccd: object, *, seed: int, today: date) -> Profile:
     info = validate_cccd(cccd)
     if info.birth_year > today.year:
         raise _error("cccd", _("{label}: chữ số 4–6 cho năm sinh {year}, sau năm hiện tại; "
-                               "nhận được {value!r}").format(label=field_label("cccd"),
-                                                            year=info.birth_year, value=cccd),
+                               "hãy đối chiếu lại với số in trên thẻ").format(
+                                   label=field_label("cccd"), year=info.birth_year),
                      cccd)
     persona = practice_persona(info.number, seed)
     if persona is not None:

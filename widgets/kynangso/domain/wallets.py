@@ -136,8 +136,8 @@ class WalletApp:
         for step in self.steps:
             if step.code == code:
                 return step
-        raise InvalidInput(_("Ứng dụng {app} không có bước {value!r}; các bước: {allowed}")
-                           .format(app=self.name, value=code, allowed=", ".join(STEP_CODES)),
+        raise InvalidInput(_("Ứng dụng {app} không có bước này; các bước: {allowed}")
+                           .format(app=self.name, allowed=", ".join(STEP_CODES)),
                            field="buoc", value=code)
 
     def steps_for(self, request: PaymentRequest | None = None) -> tuple[WalletStep, ...]:
@@ -168,9 +168,8 @@ class Wallets:
     def get(self, code: object) -> WalletApp:
         if isinstance(code, str) and code in self.apps:
             return self.apps[code]
-        raise InvalidInput(_("{label}: không có ứng dụng {value!r}; chọn một trong: {allowed}")
-                           .format(label=field_label("ung_dung"), value=code,
-                                   allowed=", ".join(self.apps)),
+        raise InvalidInput(_("{label}: không có ứng dụng này; chọn một trong: {allowed}")
+                           .format(label=field_label("ung_dung"), allowed=", ".join(self.apps)),
                            field="ung_dung", value=code)
 
     def __iter__(self) -> Iterator[WalletApp]:
@@ -295,8 +294,9 @@ _CURRENCY = re.compile(r"\s*(?:₫|đ|đồng|vnđ|vnd)\s*$", re.IGNORECASE)
 
 
 def _amount_error(value: object, rule: str, name: str) -> InvalidInput:
-    return InvalidInput(_("{label} {rule}, nhận được {value!r}").format(
-        label=field_label(name), rule=rule, value=value), field=name, value=value)
+    # What was typed stays in error.value; the message states the rule, not the text.
+    return InvalidInput(_("{label} {rule}").format(label=field_label(name), rule=rule),
+                        field=name, value=value)
 
 
 def parse_amount(value: object, *, name: str = "so_tien") -> int:
@@ -337,11 +337,11 @@ def check_pin(pin: object) -> str:
     """The PIN if it is exactly 6 digits; the message never repeats what was typed."""
     if not isinstance(pin, str):
         raise InvalidInput(_("{label} phải được gõ dưới dạng 6 chữ số (chữ, không phải số), "
-                             "nhận được kiểu {kind}").format(label=field_label("ma_pin"),
-                                                            kind=type(pin).__name__),
+                             "đang có kiểu {kind}").format(label=field_label("ma_pin"),
+                                                          kind=type(pin).__name__),
                            field="ma_pin")
     if len(pin) != PIN_LENGTH or not (pin.isascii() and pin.isdigit()):
-        raise InvalidInput(_("{label} phải gồm đúng {n} chữ số, nhận được {count} ký tự{extra}")
+        raise InvalidInput(_("{label} phải gồm đúng {n} chữ số; đã nhập {count} ký tự{extra}")
                            .format(label=field_label("ma_pin"), n=PIN_LENGTH, count=len(pin),
                                    extra="" if pin.isascii() and pin.isdigit()
                                    else _(" có cả ký tự không phải chữ số")),
@@ -437,8 +437,8 @@ class PaymentRequest:
 def payment_request(payload: object, banks: BankDirectory | None = None) -> PaymentRequest:
     """Decode ``payload``; refuse it with every Vietnamese problem listed if it has any."""
     if not isinstance(payload, (str, bytes)):
-        raise InvalidInput(_("{label} phải là nội dung chữ đọc được từ mã, nhận được {value!r}")
-                           .format(label=field_label("ma_qr"), value=payload),
+        raise InvalidInput(_("{label} phải là nội dung chữ đọc được từ mã (đang có kiểu {kind})")
+                           .format(label=field_label("ma_qr"), kind=type(payload).__name__),
                            field="ma_qr", value=payload)
     banks = banks if banks is not None else load_banks()
     result = decode(payload, banks=banks)
@@ -485,15 +485,14 @@ def payment_amount(request: PaymentRequest, typed: object = None) -> int:
     if request.amount is None:
         if typed is None or (isinstance(typed, str) and not typed.strip()):
             raise InvalidInput(_("{label}: mã QR này là mã tĩnh, không có sẵn số tiền; hãy nhập "
-                                 "số tiền cần trả, nhận được {value!r}").format(
-                                     label=field_label("so_tien"), value=typed),
+                                 "số tiền cần trả").format(label=field_label("so_tien")),
                                field="so_tien", value=typed)
         return parse_amount(typed)
     if typed is not None and parse_amount(typed) != request.amount:
         raise InvalidInput(_("{label}: mã QR này đã ghi sẵn {fixed}, người trả không được đổi số "
-                             "tiền, nhận được {value!r}").format(
-                                 label=field_label("so_tien"), fixed=format_vnd(request.amount),
-                                 value=typed), field="so_tien", value=typed)
+                             "tiền; hãy để đúng {fixed}").format(
+                                 label=field_label("so_tien"), fixed=format_vnd(request.amount)),
+                           field="so_tien", value=typed)
     return request.amount
 
 

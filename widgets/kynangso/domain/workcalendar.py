@@ -385,8 +385,9 @@ class WorkCalendar:
         if isinstance(day, datetime):
             day = day.date()
         if not isinstance(day, date):
-            raise InvalidInput(_("Ngày ({field}) không hợp lệ: {value!r}").format(
-                field=field, value=day), field=field, value=day)
+            raise InvalidInput(_("Ngày ({field}) phải là một ngày (date hoặc datetime), đang có "
+                                 "kiểu {kind}").format(field=field, kind=type(day).__name__),
+                               field=field, value=day)
         if not self.first <= day <= self.last:
             raise InvalidInput(
                 _("Ngày ({field}) {value} nằm ngoài phạm vi lịch {first} – {last}").format(
@@ -449,8 +450,9 @@ class WorkCalendar:
         elif isinstance(received_at, date):
             moment = datetime.combine(received_at, self.locality.hours.opens)
         else:
-            raise InvalidInput(_("Thời điểm tiếp nhận (received_at) không hợp lệ: {value!r}")
-                               .format(value=received_at), field="received_at", value=received_at)
+            raise InvalidInput(_("Thời điểm tiếp nhận (received_at) phải là ngày hoặc ngày giờ, "
+                                 "đang có kiểu {kind}").format(kind=type(received_at).__name__),
+                               field="received_at", value=received_at)
         day = self._check(moment.date(), "received_at")
         hours = self.locality.hours
         if day in self._off or moment.time() >= hours.closes:
@@ -539,13 +541,14 @@ class WorkCalendar:
         elif isinstance(resolved_at, date):
             resolved = resolved_at
         else:
-            raise InvalidInput(_("Thời điểm có kết quả (resolved_at) không hợp lệ: {value!r}")
-                               .format(value=resolved_at), field="resolved_at", value=resolved_at)
+            raise InvalidInput(_("Thời điểm có kết quả (resolved_at) phải là ngày hoặc ngày giờ, "
+                                 "đang có kiểu {kind}").format(kind=type(resolved_at).__name__),
+                               field="resolved_at", value=resolved_at)
         if isinstance(due, datetime):
             due = due.date()
         if not isinstance(due, date):
-            raise InvalidInput(_("Ngày hẹn trả (due_date) không hợp lệ: {value!r}").format(
-                value=due), field="due_date", value=due)
+            raise InvalidInput(_("Ngày hẹn trả (due_date) phải là một ngày, đang có kiểu {kind}")
+                               .format(kind=type(due).__name__), field="due_date", value=due)
         if resolved < due:
             return Timeliness.EARLY
         return Timeliness.ON_TIME if resolved == due else Timeliness.LATE
@@ -682,8 +685,10 @@ def _to_naive_datetimes(values: Any, field: str) -> np.ndarray:
     unreadable = stamps.isna() & series.notna()
     if unreadable.any():
         value = series[unreadable].iloc[0]
-        raise InvalidInput(_("Cột {field} phải chứa ngày giờ, nhận được {value!r}").format(
-            field=field, value=value), field=field, value=value)
+        raise InvalidInput(_("Cột {field} phải chứa ngày giờ; dòng {row} có giá trị không đọc "
+                             "được thành ngày giờ").format(field=field,
+                                                          row=series[unreadable].index[0]),
+                           field=field, value=value)
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_convert(TIMEZONE).dt.tz_localize(None)
     return stamps.to_numpy(dtype="datetime64[ns]")

@@ -76,8 +76,8 @@ class FeedbackDesk:
     def rate(self, dossier_code: str, rating: int, comment: str = "") -> Feedback:
         """Rate the service for a dossier, 1 (very unhappy) to 5 (very happy)."""
         if isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATING_LABELS:
-            raise InvalidInput(_("Mức đánh giá phải từ 1 đến 5, nhận được {value!r}")
-                               .format(value=rating), field="danh_gia", value=rating)
+            raise InvalidInput(_("Mức đánh giá phải là số nguyên từ 1 đến 5: hãy chọn từ 1 đến 5 "
+                                 "sao"), field="danh_gia", value=rating)
         comment = _clean_text(comment, field="y_kien", label=_("ý kiến"), required=False)
         self.box.dossiers.get(dossier_code)  # MissingEntry names the code
         return self._add("danh-gia", comment, dossier_code=dossier_code, rating=rating)
@@ -86,8 +86,8 @@ class FeedbackDesk:
              ) -> Feedback:
         """Send a feedback (phản ánh) or petition (kiến nghị), optionally about a dossier."""
         if kind not in ("phan-anh", "kien-nghi"):
-            raise InvalidInput(_("Loại góp ý {value!r} không hợp lệ; chọn phản ánh hoặc kiến "
-                                 "nghị").format(value=kind), field="loai", value=kind)
+            raise InvalidInput(_("Loại góp ý không hợp lệ; hãy chọn phản ánh hoặc kiến nghị"),
+                               field="loai", value=kind)
         text = _clean_text(text, field="noi_dung", label=_("nội dung"), required=True)
         if dossier_code:
             self.box.dossiers.get(dossier_code)

@@ -182,8 +182,8 @@ class Sandbox:
     def __init__(self, db: Database, *, actor: str, role: str,
                  strict_events: bool | None = None, otp_seed: str | None = None):
         if role not in ROLES:
-            raise InvalidInput(_("Vai trò {value!r} không tồn tại; chọn một trong: {allowed}")
-                               .format(value=role, allowed=", ".join(ROLES)),
+            raise InvalidInput(_("Không có vai trò này; chọn một trong: {allowed}")
+                               .format(allowed=", ".join(ROLES)),
                                field="role", value=role)
         if not actor or not actor.strip():
             raise InvalidInput(_("Chưa nhập tên người dùng"), field="actor", value=actor)
@@ -346,8 +346,8 @@ class Sandbox:
         self.require_trainer(_("chỉnh đồng hồ giả lập"))
         delta = timedelta(days=days, hours=hours, minutes=minutes)
         if delta <= timedelta(0):
-            raise InvalidInput(_("Chỉ được chỉnh đồng hồ tiến lên, nhận được {value}")
-                               .format(value=delta), field="clock", value=delta)
+            raise InvalidInput(_("Chỉ được chỉnh đồng hồ tiến lên: hãy chọn một khoảng thời "
+                                 "gian lớn hơn 0"), field="clock", value=delta)
         with self.transaction() as tx:
             new = tx.now + delta
             self._set_clock(tx.connection, new)

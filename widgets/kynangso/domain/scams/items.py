@@ -486,15 +486,15 @@ def _make(catalogue: ScamCatalogue, pattern: str, seed: int, index: int) -> Scam
 
 def _check_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InvalidInput(_("Số khởi tạo ngẫu nhiên (seed) phải là số nguyên từ 0 trở lên, nhận "
-                             "được {value!r}").format(value=seed), field="seed", value=seed)
+        raise InvalidInput(_("Số khởi tạo ngẫu nhiên (seed) phải là số nguyên từ 0 trở lên"),
+                           field="seed", value=seed)
     return seed
 
 
 def _check_count(n: object, name: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_PER_PATTERN:
-        raise InvalidInput(_("Số mục mỗi dạng ({name}) phải từ 0 đến {max}, nhận được "
-                             "{value!r}").format(name=name, max=MAX_PER_PATTERN, value=n),
+        raise InvalidInput(_("Số mục mỗi dạng ({name}) phải là số nguyên từ 0 đến {max}")
+                           .format(name=name, max=MAX_PER_PATTERN),
                            field=name, value=n)
     return n
 
@@ -503,8 +503,8 @@ def generate(pattern: str, seed: int = 0, n: int = 2, *,
              catalogue: ScamCatalogue | None = None) -> list[ScamItem]:
     """Items ``0..n-1`` of one pattern, in order; variants rotate with the seed."""
     if pattern not in PATTERNS:
-        raise InvalidInput(_("Dạng lừa đảo (pattern) phải là một trong {allowed}, nhận được "
-                             "{value!r}").format(allowed=", ".join(PATTERNS), value=pattern),
+        raise InvalidInput(_("Dạng lừa đảo (pattern) phải là một trong {allowed}").format(
+            allowed=", ".join(PATTERNS)),
                            field="pattern", value=pattern)
     seed, n = _check_seed(seed), _check_count(n, "n")
     catalogue = catalogue if catalogue is not None else load_scams()
@@ -525,9 +525,9 @@ def item_by_id(item_id: str, *, catalogue: ScamCatalogue | None = None) -> ScamI
     """The item with this id (e.g. "QD-0-01"), rebuilt from its seed and position."""
     match = _ID.fullmatch(item_id.strip().upper()) if isinstance(item_id, str) else None
     if match is None or match.group(1) not in _PATTERN_BY_CODE or int(match.group(3)) < 1:
-        raise MissingEntry(_("Không có bài tập mã {value!r} (mã bài item_id có dạng QD-0-01; "
-                             "QD, QS, LK, KB hoặc TH, rồi số khởi tạo và số thứ tự)").format(
-                                 value=item_id), field="item_id", value=item_id)
+        raise MissingEntry(_("Không có bài tập mã này: mã bài (item_id) có dạng QD-0-01, tức "
+                             "QD, QS, LK, KB hoặc TH, rồi số khởi tạo và số thứ tự"),
+                           field="item_id", value=item_id)
     catalogue = catalogue if catalogue is not None else load_scams()
     pattern = _PATTERN_BY_CODE[match.group(1)]
     return _make(catalogue, pattern, int(match.group(2)), int(match.group(3)) - 1)

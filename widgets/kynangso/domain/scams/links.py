@@ -144,8 +144,8 @@ def _is_ip(host: str) -> bool:
 
 
 def _bad(url: object, rule: str) -> InvalidInput:
-    return InvalidInput(_("Đường link (url): {rule}, nhận được {value!r}").format(
-        rule=rule, value=url), field="url", value=url)
+    # The link stays in error.value; the message states the rule without echoing it.
+    return InvalidInput(_("Đường link (url): {rule}").format(rule=rule), field="url", value=url)
 
 
 def check_link(url: str, *, catalogue: ScamCatalogue | None = None) -> LinkVerdict:
