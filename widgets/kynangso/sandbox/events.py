@@ -179,6 +179,12 @@ def _specs() -> Iterable[EventSpec]:
             "The document wallet opened, showing card kinds `cards`.")
     yield E("vneid.device_switched", None, ("device",),
             "The trainee picked up another simulated phone.")
+    # vneid/wallet helper (issue 13)
+    yield E("vneid.dossier_incomplete", "CCCD number", ("procedure", "missing"),
+            "A submission in the app refused before anything went in: `missing` the keys of "
+            "the boxes (contact phone, the procedure's boxes) and document codes to fix.")
+    yield E("vneid.portal_handoff", "CCCD number", ("procedure",),
+            "The resident chose to go on with `procedure` at the Cổng Dịch vụ công.")
 
     # -- screens (ui/base.py) ------------------------------------------------------------
     yield E("screen.opened", "screen id", (), "A simulator screen was opened.")
@@ -213,6 +219,17 @@ def _specs() -> Iterable[EventSpec]:
     yield E("portal.dossier_viewed", "dossier code", (), "Opened one of own dossiers.")
     yield E("portal.result_viewed", "dossier code", ("delivery", "state"),
             "Read how the result is delivered (`delivery`).")
+    # portal helper, issue 13: the "Đăng nhập bằng VNeID" step (ui/portal/login.py)
+    yield E("portal.vneid_login", "CCCD number", ("level",),
+            "Logged in to the portal with the VNeID account (level `level`); the form's "
+            "identity boxes come from it. The desk also logs vneid.login.")
+    yield E("portal.vneid_login_refused", "CCCD number or null", ("reason", "message"),
+            "The portal login refused before the password check: `reason` number (not a "
+            "valid number) or no_account (no activated VNeID account).")
+    yield E("portal.vneid_logout", "CCCD number", (), "Logged out of the portal.")
+    yield E("portal.level_refused", "procedure code", ("level", "needed"),
+            "Tried to start a procedure's form with a VNeID account of level `level` below "
+            "the `needed` level; told to go to the police.")
 
     # -- back office (ui/backoffice.py) -------------------------------------------------
     yield E("backoffice.wrong_role", None, ("role",),
@@ -222,6 +239,12 @@ def _specs() -> Iterable[EventSpec]:
     yield E("backoffice.action_refused", "dossier code", ("step", "field", "message"),
             "An official's step `step` on a dossier was refused.")
     yield E("backoffice.kpi_viewed", None, (), "An official opened the KPI report.")
+    # back-office helper (issue 13): scan previews and the printable apology slip
+    yield E("backoffice.scan_viewed", "dossier code", ("document", "sample"),
+            "An official opened the attached scan of `document` (`sample`: the lab's drawn "
+            "sample scan, else a stand-in page: an upload's bytes are not kept).")
+    yield E("backoffice.slip_printed", "dossier code", ("formats",),
+            "An official prepared the dossier's apology slip for printing (`formats`).")
 
     # -- wallet app and trader's stall (ui/wallet.py, ui/trader.py) -------------------
     yield E("wallet.app_opened", "wallet app code", (), "Opened a practice wallet app.")
@@ -257,6 +280,25 @@ def _specs() -> Iterable[EventSpec]:
     yield E("trader.reconciled", "account number",
             ("matched", "missing", "unexpected", "difference", "balanced"),
             "The trader reconciled the sales book with the payments received.")
+
+    # -- trainer helper: class controls (sandbox/classroom.py, ui/trainer.py) ----------------
+    yield E("class.roster_changed", None, ("added", "removed"),
+            "The trainer changed the class list (lop.csv): actor ids `added` and `removed`.")
+    yield E("class.learner_reset", "actor id", ("rows",),
+            "The trainer removed one learner's practice rows (dossiers, accounts, VNeID, fee "
+            "codes, stalls, answers, drafts...); `rows` counts them per table. Their events "
+            "stay in the log.")
+    yield E("class.world_reset", None, ("backup", "previous_events"),
+            "First event of a fresh class world: the trainer reset the store after copying it "
+            "to `backup` (file name beside the store); `previous_events` the old log's length.")
+    yield E("class.world_seeded", None, ("seed", "dossiers", "cases"),
+            "The trainer seeded `dossiers` sample dossiers from the calibrated log generator "
+            "(`seed`); `cases` counts them per case (early, late, overdue, supplement...).")
+    yield E("class.level2_granted", "CCCD number", ("learner", "accounts"),
+            "The trainer, as the police desk, recorded level-2 enrolment for a learner's VNeID "
+            "number (`learner` the actor id or null).")
+    yield E("trainer.wrong_role", None, ("role",),
+            "Someone without the trainer role opened the trainer's screen.")
 
 
 EVENTS: dict[str, EventSpec] = {spec.name: spec for spec in _specs()}
