@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 import pytest
 from PIL import Image
 
 from kynangso.domain.banks import load_banks
+from kynangso.domain.personas import make_personas
 from kynangso.domain.qrimage import read_qr
 from kynangso.sandbox.store import Sandbox
 
@@ -22,6 +24,8 @@ from browser_helpers import browser_page, screenshot
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
 PIN = "135790"
+AN = make_personas(6)[5]  # the volunteer's practice persona (its VNeID account)
+PASSWORD, PASSCODE = "Truclam@2025", "246813"
 LOAD = 120_000  # a page load starts a kernel; a busy 2-CPU machine is slow
 
 
@@ -35,20 +39,30 @@ def open_page(page, url: str) -> None:
     page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LOAD)
 
 
+def vneid_account(store, actor: str) -> None:
+    """The volunteer's VNeID account, made as the VNeID app makes it (through the store)."""
+    with Sandbox.open(store, actor=actor, role="resident") as box:
+        notice = box.vneid.request_activation(AN.cccd, AN.phone)
+        box.vneid.verify_activation_code(AN.cccd, re.search(r"\b(\d{6})\b", notice.text)[1])
+        box.vneid.complete_activation(AN.cccd, password=PASSWORD, password_again=PASSWORD,
+                                      passcode=PASSCODE, passcode_again=PASSCODE)
+
+
 def submit_on_portal(page, scan) -> tuple[str, bytes]:
     """The volunteer files a certified copy; returns the dossier code and the QR image."""
     page.get_by_label("Tên thủ tục cần tìm").fill("chung thuc")
     button(page, "Tìm kiếm")
     button(page, "Chứng thực bản sao từ bản chính — Chứng thực")
     button(page, "Nộp hồ sơ trực tuyến")
-    for label, value in (("Họ và tên", "Phạm Văn An"), ("Số định danh cá nhân (CCCD)",
-                                                        "038090999011"),
-                         ("Ngày sinh", "02/09/1990"), ("Số điện thoại", "0912 000 111"),
-                         ("Địa chỉ nơi ở hiện tại", "Tổ dân phố Khoa Trường, phường Trúc Lâm"),
+    # "Đăng nhập bằng VNeID": the applicant's identity then comes from the account.
+    page.get_by_label("Số định danh cá nhân (CCCD)").fill(AN.cccd)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    button(page, "Đăng nhập")
+    page.get_by_text("Bước 1/3").wait_for()
+    for label, value in (("Số điện thoại", "0912 000 111"),
                          ("Tên giấy tờ cần chứng thực", "Giấy khai sinh"),
                          ("Số trang của bản chính", "1"), ("Số bản cần cấp", "1")):
         page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Giới tính").select_option(label="Nam")
     button(page, "Tiếp tục")
     with page.expect_file_chooser() as chooser:
         page.locator(".kns-doc-ban-chinh .widget-upload").click()
@@ -64,7 +78,7 @@ def submit_on_portal(page, scan) -> tuple[str, bytes]:
 
 def pay_in_wallet(page, code: str) -> None:
     page.get_by_role("button", name="Ngân hàng số Tập Dượt (mô phỏng)").click()
-    page.get_by_label("Tên chủ tài khoản").fill("Phạm Văn An")
+    page.get_by_label("Tên chủ tài khoản").fill(AN.full_name)
     page.get_by_label("Chọn mã PIN tập dượt (6 số)").fill(PIN)
     page.get_by_label("Nhập lại mã PIN").fill(PIN)
     button(page, "Mở tài khoản tập dượt")
@@ -98,6 +112,7 @@ def test_portal_wallet_backoffice_portal(voila, who, tmp_path):
     scan = tmp_path / "ban-chinh.png"
     Image.new("RGB", (60, 40), "white").save(scan)
     phone = {"width": 430, "height": 1400}
+    vneid_account(voila.store, volunteer)  # a level-1 account is enough for a copy
     with browser_page(phone) as (page, rec):
         open_page(page, voila.url("portal", f"nguoi={volunteer}"))
         code, qr_png = submit_on_portal(page, scan)

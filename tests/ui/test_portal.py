@@ -1,5 +1,7 @@
-"""The public-service portal screen driven in the kernel: search, form, documents, submit,
-fee QR, my dossiers (supplement, apology, result, rating) and feedback."""
+"""The public-service portal screen driven in the kernel: search, the VNeID login, form,
+documents, submit, fee QR (for every procedure with a fee), birth registration on time or
+late, my dossiers (supplement, apology, result, rating), feedback, and a visit that
+survives a reload."""
 
 from __future__ import annotations
 
@@ -12,24 +14,30 @@ import pytest
 from PIL import Image
 
 from kynangso.domain import attachments
+from kynangso.domain import vneid as vneid_rules
 from kynangso.domain import wallets as rules
 from kynangso.domain.banks import load_banks
 from kynangso.domain.catalogue import load_catalogue
 from kynangso.domain.dossier import State
-from kynangso.domain.identity import field_label
+from kynangso.domain.forms import form_fields
+from kynangso.domain.identity import format_date
+from kynangso.domain.personas import make_personas
 from kynangso.domain.vietqr import decode
 from kynangso.i18n import set_language
 from kynangso.sandbox.fees import FeeDesk
 from kynangso.sandbox.store import Sandbox
+from kynangso.sandbox.vneid import SEED_ENV
 from kynangso.ui.portal import COLLECTION_OWNER, PortalScreen, portal_app
+from kynangso.ui.portal.common import VNEID_KEYS, pays_by_qr
 
-from helpers import buttons, page_html, text
+from helpers import buttons, page_html, plain, text
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 PERSON = "tnv-an"
-GOOD = {"ho_ten": "nguyễn  thị lan", "cccd": "038190999001", "ngay_sinh": "05/09/1990",
-        "gioi_tinh": "nu", "so_dien_thoai": "0912 345 678",
-        "dia_chi": "Tổ dân phố Tân Lập,phường Trúc Lâm"}
+_PERSONAS = make_personas(3)
+AN, BINH, CHI = _PERSONAS[1], _PERSONAS[0], _PERSONAS[2]  # AN: Mai Kim Ánh, nữ, 1980
+PASSWORD, PASSCODE = "Truclam@2025", "246813"
+GOOD = {"so_dien_thoai": "0912 345 678"}  # the rest of the applicant comes from VNeID
 COPY = {"ten_giay_to": "Bằng tốt nghiệp THPT", "so_trang": "3", "so_ban": "2",
         "nhan_ket_qua": "truc-tiep"}
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -43,15 +51,29 @@ def png() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def fast_pins(monkeypatch):
+def fast_secrets(monkeypatch):
     # Fewer PBKDF2 rounds keep the file fast; the stored hash records the count used.
     monkeypatch.setattr(rules, "PIN_ITERATIONS", 2_000)
+    monkeypatch.setattr(vneid_rules, "SECRET_ITERATIONS", 1_000)
+    monkeypatch.setenv(SEED_ENV, "lop-portal")
+
+
+def activate(box: Sandbox, person, *, level2: bool = True) -> None:
+    """A VNeID account for ``person`` on ``box.actor``'s phone, as the VNeID app makes it;
+    level 2 when the police (a trainer here) enrolled the number first."""
+    if level2:
+        box.as_actor("gv", "trainer").vneid.upgrade_level2(person.cccd)
+    notice = box.vneid.request_activation(person.cccd, person.phone)
+    box.vneid.verify_activation_code(person.cccd, re.search(r"\b(\d{6})\b", notice.text)[1])
+    box.vneid.complete_activation(person.cccd, password=PASSWORD, password_again=PASSWORD,
+                                  passcode=PASSCODE, passcode_again=PASSCODE)
 
 
 @pytest.fixture
 def box(tmp_path):
     with Sandbox.open(tmp_path, actor=PERSON, role="resident", start=MONDAY_8AM,
                       clock_running=False) as b:
+        activate(b, AN)  # a level-2 VNeID account for the resident
         yield b
 
 
@@ -68,9 +90,18 @@ def screen(box):
 # --- helpers ------------------------------------------------------------------------------
 
 
+def log_in(screen: PortalScreen, person=AN, password: str = PASSWORD) -> None:
+    screen.login_cccd.value = person.cccd
+    screen.login_password.value = password
+    screen.login_button.click()
+
+
 def open_form(screen: PortalScreen, code: str) -> None:
     screen.open_procedure(code)
     screen.start_button.click()
+    if screen.view == "login":
+        log_in(screen)
+    assert screen.view == "form", screen.message_text
 
 
 def fill(screen: PortalScreen, values: dict[str, str]) -> None:
@@ -146,11 +177,16 @@ def test_procedure_shows_documents_fee_time_channels_and_delivery(screen, box):
     assert box.events(action="portal.procedure_viewed")[-1].subject == "chung-thuc-ban-sao"
 
 
-def test_unverified_fee_and_time_are_marked_chua_kiem_chung(screen):
+def test_unverified_fee_and_time_read_plain_with_the_details_one_tap_away(screen):
     screen.open_procedure("dang-ky-thue-hkd")
-    shown = text(screen.body)
-    assert "Lệ phí: chưa kiểm chứng" in shown
-    assert "Thời hạn giải quyết: chưa kiểm chứng" in shown
+    page = page_html(screen.body)
+    shown = plain(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    assert "Lệ phí: Lệ phí do cán bộ báo khi tiếp nhận" in shown
+    assert "Trung tâm báo ngày hẹn trả kết quả khi tiếp nhận hồ sơ" in shown
+    assert "chưa kiểm chứng" not in shown  # for officials and trainers: behind a tap
+    details = re.findall(r"<details.*?</details>", page, flags=re.S)
+    assert len(details) == 2 and all("chưa kiểm chứng" in d for d in details)
+    assert "Nguồn:" in details[0] and "Xem chi tiết" in details[0]
 
 
 def test_judicial_record_shows_the_vneid_level(screen):
@@ -167,63 +203,83 @@ def test_in_person_only_procedure_cannot_be_submitted_online(screen):
 # --- 2. form ----------------------------------------------------------------------------------
 
 
-def test_empty_form_names_every_field_next_to_it(screen, box):
+def test_empty_boxes_are_named_next_to_them_and_marked_invalid(screen, box):
     open_form(screen, "tam-tru")
+    assert screen.inputs["nhan_ket_qua"].label == "Chưa chọn"  # shown, not a blank box
+    assert screen.inputs["nhan_ket_qua"].value is None
+    fill(screen, {"so_dien_thoai": ""})
     screen.form_next.click()
     assert screen.view == "form"
-    for key in ("ho_ten", "cccd", "ngay_sinh", "so_dien_thoai", "dia_chi_cu_tru"):
-        assert screen.field_error(key).startswith("Chưa nhập"), key
-        assert screen.field_error(key) in screen.error_labels[key].value
-    assert screen.field_error("gioi_tinh") == "Chưa nhập Giới tính"
-    assert screen.field_error("dia_chi_cu_tru") == "Chưa nhập Địa chỉ đăng ký tạm trú"
-    assert screen.field_error("nhan_ket_qua").startswith("Chưa chọn Hình thức nhận kết quả")
+    assert screen.form_error("so_dien_thoai").startswith("Chưa nhập Số điện thoại")
+    assert screen.form_error("dia_chi_cu_tru") == "Chưa nhập Địa chỉ đăng ký tạm trú"
+    assert screen.form_error("nhan_ket_qua").startswith("Chưa chọn Hình thức nhận kết quả")
+    assert set(screen.form_errors) == {"so_dien_thoai", "dia_chi_cu_tru", "nhan_ket_qua"}
+    for key in screen.form_errors:
+        assert screen.form_error(key) in screen.error_labels[key].value
+        assert "kns-invalid" in screen.inputs[key]._dom_classes, key
+        assert 'role="alert"' not in screen.error_labels[key].value  # one live region only
+    assert "kns-invalid" not in screen.inputs["ho_ten"]._dom_classes
     logged = {e.payload["field"] for e in box.events(action="portal.form_invalid")}
     assert logged == set(screen.form_errors)
-    assert "Tờ khai còn" in screen.message_text
+    assert screen.message_text.startswith("Tờ khai còn 3 ô chưa đúng: Số điện thoại")
+    # Fixed and sent: no stale error box nor invalid mark survives.
+    fill(screen, {"so_dien_thoai": "0912 345 678", "dia_chi_cu_tru": "Số 12",
+                  "nhan_ket_qua": "truc-tuyen"})
+    screen.form_next.click()
+    assert screen.view == "documents" and screen.message_text == ""
+    assert not any("kns-invalid" in w._dom_classes for w in screen.inputs.values())
+
+
+KHAI_SINH = {"ho_ten_tre": "Nguyễn Thị Mai", "ngay_sinh_tre": "01/11/2025",
+             "noi_sinh": "Trạm y tế phường Trúc Lâm", "nhan_ket_qua": "truc-tuyen"}
 
 
 @pytest.mark.parametrize("key, typed, fragment", [
-    ("cccd", "12345", "phải có đúng 12 chữ số"),
-    ("cccd", "000190999001", "không phải mã tỉnh"),
-    ("cccd", "03819099900A", "chỉ gồm chữ số"),
-    ("ngay_sinh", "1990-09-05", "năm phải đứng cuối"),
-    ("ngay_sinh", "31/02/1990", "không có thật"),
-    ("ngay_sinh", "05/09/2030", "không thể ở tương lai"),
-    ("ngay_sinh", "5/9/90", "4 chữ số"),
+    ("ngay_sinh_tre", "2025-09-05", "năm phải đứng cuối"),
+    ("ngay_sinh_tre", "31/02/2025", "không có thật"),
+    ("ngay_sinh_tre", "11/11/2025", "không thể ở tương lai"),
+    ("ngay_sinh_tre", "5/9/25", "4 chữ số"),
     ("so_dien_thoai", "0241234567", "số máy bàn"),
     ("so_dien_thoai", "0912", "10 chữ số"),
-    ("ho_ten", "Lan 2", "không được chứa chữ số"),
-    ("dia_chi", "   ", "Chưa nhập Địa chỉ"),
+    ("ho_ten_tre", "Mai 2", "không được chứa chữ số"),
+    ("noi_sinh", "   ", "Chưa nhập Nơi sinh của trẻ"),
 ])
-def test_each_bad_field_shows_its_message_and_keeps_the_rest(screen, box, key, typed,
-                                                             fragment):
-    open_form(screen, "tam-tru")
-    fill(screen, {**GOOD, key: typed, "dia_chi_cu_tru": "Số 12 tổ Đồng Tâm",
-                  "nhan_ket_qua": "truc-tuyen"})
+def test_each_bad_box_shows_its_message_and_keeps_the_rest(screen, box, key, typed, fragment):
+    open_form(screen, "khai-sinh")
+    fill(screen, {**GOOD, **KHAI_SINH, key: typed})
     screen.form_next.click()
     assert screen.view == "form"
     assert set(screen.form_errors) == {key}
-    assert fragment in screen.field_error(key)
-    assert field_label(key) in screen.field_error(key)
+    assert fragment in screen.form_error(key)
+    label = {f.key: f.shown_label for f in form_fields(CATALOGUE["khai-sinh"])}[key]
+    assert label in screen.form_error(key)
+    assert screen.message_text == screen.form_error(key)  # the one message names the box
+    assert "nhận được" not in screen.message_text  # never echoes the input like a log
     assert screen.inputs[key].value == typed
-    assert all(screen.inputs[k].value == GOOD[k] for k in GOOD if k != key)
+    assert all(screen.inputs[k].value == v for k, v in KHAI_SINH.items() if k != key)
     assert box.events(action="portal.form_invalid")[-1].payload["field"] == key
 
 
-def test_cccd_must_agree_with_gender_and_birth_year(screen):
+def test_identity_boxes_come_from_vneid_and_cannot_be_changed(screen):
     open_form(screen, "tam-tru")
-    fill(screen, {**GOOD, "cccd": "038090999001", "dia_chi_cu_tru": "Số 12",
-                  "nhan_ket_qua": "truc-tuyen"})
+    expected = {"ho_ten": AN.full_name, "cccd": AN.cccd,
+                "ngay_sinh": format_date(AN.birth_date), "gioi_tinh": AN.gender.value,
+                "dia_chi": AN.household.address}
+    for key, value in expected.items():
+        assert screen.inputs[key].value == value and screen.inputs[key].disabled, key
+    assert screen.inputs["so_dien_thoai"].value == AN.phone
+    assert not screen.inputs["so_dien_thoai"].disabled
+    assert "điền sẵn từ tài khoản VNeID" in text(screen.body)
+    fill(screen, {"ho_ten": "Người Khác", "dia_chi_cu_tru": "Số 12",
+                  "nhan_ket_qua": "truc-tuyen"})  # a page script cannot override them
     screen.form_next.click()
-    assert "không khớp với giới tính Nữ" in screen.field_error("cccd")
-    fill(screen, {"cccd": "038185999001"})
-    screen.form_next.click()
-    assert "năm sinh là 1990" in screen.field_error("cccd")
+    assert screen.draft.clean["ho_ten"] == AN.full_name
 
 
 @pytest.mark.parametrize("key, typed, message", [
-    ("so_trang", "ba", "Số trang của bản chính phải là số nguyên từ 1 đến 999, nhận được 'ba'"),
-    ("so_ban", "0", "Số bản cần cấp phải là số nguyên từ 1 đến 999, nhận được '0'"),
+    ("so_trang", "ba", "Số trang của bản chính phải là số nguyên từ 1 đến 999, chỉ gõ chữ số "
+                       "(ví dụ 2)"),
+    ("so_ban", "0", "Số bản cần cấp phải là số nguyên từ 1 đến 999"),
     ("ten_giay_to", "", "Chưa nhập Tên giấy tờ cần chứng thực"),
 ])
 def test_procedure_boxes_are_checked_with_their_own_label(screen, key, typed, message):
@@ -235,10 +291,9 @@ def test_procedure_boxes_are_checked_with_their_own_label(screen, key, typed, me
 
 def test_child_birth_date_error_names_the_child_box(screen):
     open_form(screen, "khai-sinh")
-    fill(screen, {**GOOD, "ho_ten_tre": "Nguyễn Thị Mai", "ngay_sinh_tre": "32/10/2025",
-                  "noi_sinh": "Trạm y tế phường", "nhan_ket_qua": "truc-tuyen"})
+    fill(screen, {**GOOD, **KHAI_SINH, "ngay_sinh_tre": "32/10/2025"})
     screen.form_next.click()
-    assert screen.field_error("ngay_sinh_tre").startswith("Ngày sinh của trẻ: ngày")
+    assert screen.form_error("ngay_sinh_tre").startswith("Ngày sinh của trẻ: ngày")
 
 
 def test_only_delivery_option_is_preselected(screen):
@@ -249,23 +304,23 @@ def test_only_delivery_option_is_preselected(screen):
 def test_good_form_is_tidied_and_moves_on(screen, box):
     to_documents(screen, "chung-thuc-ban-sao", COPY)
     clean = screen.draft.clean
-    assert clean["ho_ten"] == "Nguyễn Thị Lan"
+    assert clean["ho_ten"] == AN.full_name
     assert clean["so_dien_thoai"] == "0912345678"
-    assert clean["dia_chi"] == "Tổ dân phố Tân Lập, phường Trúc Lâm"
+    assert clean["dia_chi"] == AN.household.address
     assert (clean["so_trang"], clean["so_ban"]) == (3, 2)
     assert actions(box)[-1] == "portal.form_completed"
     screen.go("form")
-    assert screen.inputs["ho_ten"].value == "Nguyễn Thị Lan"
+    assert screen.inputs["so_dien_thoai"].value == "0912345678"
 
 
 def test_language_switch_keeps_what_was_typed(screen):
     open_form(screen, "tam-tru")
-    fill(screen, {"ho_ten": "Lê Văn Tư", "cccd": "0381"})
+    fill(screen, {"dia_chi_cu_tru": "Số 12 tổ Đồng Tâm", "so_dien_thoai": "0912"})
     try:
         screen.language.value = "en"
         assert screen.view == "form"
-        assert screen.inputs["ho_ten"].value == "Lê Văn Tư"
-        assert screen.inputs["cccd"].value == "0381"
+        assert screen.inputs["dia_chi_cu_tru"].value == "Số 12 tổ Đồng Tâm"
+        assert screen.inputs["so_dien_thoai"].value == "0912"
     finally:
         screen.language.value = "vi"
         set_language("vi")
@@ -286,9 +341,9 @@ def test_missing_required_documents_block_the_next_step(screen, box):
 
 
 @pytest.mark.parametrize("name, content, fragment", [
-    ("virus.exe", b"MZ\x90\x00", "chỉ nhận tệp PDF, JPG hoặc PNG, nhận được tệp 'virus.exe'"),
+    ("virus.exe", b"MZ\x90\x00", "chỉ nhận tệp PDF, JPG hoặc PNG (tên tệp kết thúc bằng"),
     ("ghi-chu.txt", b"hello", "chỉ nhận tệp PDF, JPG hoặc PNG"),
-    ("trong.pdf", b"", "tệp rỗng"),
+    ("trong.pdf", b"", "tệp đã chọn rỗng"),
     ("anh.pdf", png(), "không phải PDF thật"),
     ("anh.jpg", PDF, "không phải JPG thật"),
     ("to.png", png() + b"\x00" * 3000, "tệp phải nhỏ hơn 2 KB"),
@@ -303,6 +358,7 @@ def test_bad_uploads_are_refused_with_the_document_named(screen, box, monkeypatc
     assert fragment in screen.message_text
     assert fragment in text(screen.body)  # also under the document itself
     assert screen.draft.attachments == {}
+    assert "kns-invalid" in screen.upload_widgets["ban-chinh"]._dom_classes
     refused = box.events(action="portal.document_refused")[-1]
     assert refused.payload["document"] == "ban-chinh" and refused.payload["file"] == name
 
@@ -359,7 +415,8 @@ def test_submit_creates_and_submits_the_dossier_once(screen, box):
     assert [d.code for d in dossiers] == [code] == ["000.00.99.H56-251110-0001"]
     dossier = dossiers[0]
     assert dossier.state is State.SUBMITTED and dossier.channel == "cong-dvc"
-    assert dossier.applicant["ho_ten"] == "Nguyễn Thị Lan"
+    assert dossier.applicant["ho_ten"] == AN.full_name
+    assert dossier.applicant["cccd"] == AN.cccd
     assert dossier.documents == ("ban-chinh",)
     assert dossier.form["tep_dinh_kem"]["ban-chinh"]["ten_tep"] == "ban-chinh-mau.png"
     assert (dossier.form["so_trang"], dossier.form["so_ban"]) == (3, 2)
@@ -437,8 +494,11 @@ def test_free_procedure_shows_no_qr(screen):
 def test_unverified_fee_is_not_charged(screen, box):
     submit(screen, "dang-ky-thue-hkd", {"ten_ho_kinh_doanh": "Tạp hoá Lan",
                                         "nhan_ket_qua": "truc-tuyen"})
-    assert "Lệ phí: chưa kiểm chứng" in text(screen.body)
-    assert 'class="kns-qr"' not in page_html(screen.body)
+    page = page_html(screen.body)
+    officer = re.search(r'class="kns-msg-info kns-fee-officer">(.*?)</details>', page, re.S)[1]
+    assert "Lệ phí do cán bộ báo khi tiếp nhận; không nộp qua mã QR" in officer
+    assert "chưa kiểm chứng" in officer.split("<details")[1]  # one tap away
+    assert 'class="kns-qr"' not in page
     assert box.wallets.accounts(owner=COLLECTION_OWNER) == []
 
 
@@ -550,8 +610,18 @@ def test_a_new_screen_over_the_same_store_shows_my_dossiers(screen, box, tmp_pat
 
 def test_empty_feedback_is_refused_with_the_field_named(screen, box):
     screen.go("feedback")
+    log_in(screen)
+    assert screen.view == "feedback"
+    assert screen.feedback_kind.value is None  # "Chưa chọn", never a silent first choice
+    assert screen.feedback_kind.label == "Chưa chọn"
+    screen.feedback_button.click()
+    assert screen.message_text.startswith("Chưa chọn Loại")
+    assert "kns-invalid" in screen.feedback_kind._dom_classes
+    screen.feedback_kind.value = "phan-anh"
     screen.feedback_button.click()
     assert screen.message_text == "Chưa nhập nội dung"
+    assert "kns-invalid" in screen.feedback_text._dom_classes
+    assert "kns-invalid" not in screen.feedback_kind._dom_classes
     assert box.feedback.list() == []
 
 
@@ -587,12 +657,15 @@ def test_unexpected_error_is_friendly_and_keeps_the_draft(screen, box, monkeypat
 
 
 def test_navigation_buttons_switch_views(screen):
-    nav = screen.body.children[1]
+    nav = screen.body.children[1].children[0]
     labels = [b.description for b in nav.children]
     assert labels == ["Tìm thủ tục", "Hồ sơ của tôi", "Phản ánh, kiến nghị"]
     nav.children[1].click()
+    assert screen.view == "login"  # my dossiers need the VNeID login, as on the real portal
+    assert "Đăng nhập để xem hồ sơ bạn đã nộp." in text(screen.body)
+    log_in(screen)
     assert screen.view == "mine" and "Bạn chưa có hồ sơ nào." in text(screen.body)
-    screen.body.children[1].children[2].click()
+    screen.body.children[1].children[0].children[2].click()
     assert screen.view == "feedback"
 
 
@@ -646,10 +719,321 @@ def test_unverified_deadline_is_never_shown_as_a_fact(screen, official):
     code = submit(screen, "ly-lich-tu-phap", {"nhan_ket_qua": "truc-tuyen", "so_ban": "1"})
     official.dossiers.receive(code)
     screen.go("done")
-    shown = text(screen.body)
-    assert re.search(r"Ngày hẹn trả kết quả: \d\d/\d\d/\d{4} \(chưa kiểm chứng\)", shown)
+    page = page_html(screen.body)
+    shown = plain(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    assert re.search(r"Ngày hẹn trả kết quả: \d\d/\d\d/\d{4} — ngày dự kiến, hãy hỏi lại cán "
+                     r"bộ Trung tâm", shown)
+    assert "Cách tính thời hạn chưa kiểm chứng" in plain(page)
 
 
 def test_stay_notice_can_be_filed_on_the_portal(screen, box):
     code = submit(screen, "thong-bao-luu-tru", {"nhan_ket_qua": "truc-tuyen"})
     assert box.dossiers.get(code).procedure_code == "thong-bao-luu-tru"
+
+
+# --- 8. "Đăng nhập bằng VNeID" -------------------------------------------------------------------
+
+
+@pytest.fixture
+def other(box):
+    """A second resident, with no VNeID account yet."""
+    return box.as_actor("tnv-binh", "resident")
+
+
+def test_submitting_asks_for_the_vneid_login_first(screen, box):
+    screen.open_procedure("tam-tru")
+    screen.start_button.click()
+    assert screen.view == "login"
+    shown = text(screen.body)
+    assert "Đăng nhập bằng VNeID" in shown and "điền sẵn từ tài khoản" in shown
+    assert 'href="vneid.ipynb?nguoi=tnv-an"' in page_html(screen.body)
+    assert {"kns-numeric", "kns-max-12"} <= set(screen.login_cccd._dom_classes)
+    log_in(screen)
+    assert screen.view == "form"
+    assert screen.message_text.startswith(f"Xin chào {AN.full_name}. Bạn đã đăng nhập")
+    assert "Đã đăng nhập bằng VNeID: Mai Kim Ánh (Định danh mức 2)" in text(screen.body)
+    login = box.events(action="portal.vneid_login")[-1]
+    assert (login.subject, login.payload["level"]) == (AN.cccd, 2)
+    assert box.events(action="vneid.login")[-1].payload["new_device"] is False
+
+
+def test_no_vneid_account_says_to_activate_it_in_the_app_first(other):
+    screen = PortalScreen(other)
+    screen.go("mine")
+    log_in(screen, BINH)
+    assert screen.view == "login"
+    assert screen.message_text.startswith("Số định danh này chưa có tài khoản định danh điện "
+                                          "tử đã kích hoạt. Hãy mở ứng dụng VNeID")
+    assert "«Kích hoạt tài khoản định danh điện tử»" in screen.message_text
+    assert "kns-invalid" in screen.login_cccd._dom_classes
+    refused = other.events(action="portal.vneid_login_refused")[-1]
+    assert (refused.subject, refused.payload["reason"]) == (BINH.cccd, "no_account")
+    # Another person's account (same store) is not this person's.
+    log_in(screen, AN)
+    assert screen.view == "login" and "chưa có tài khoản" in screen.message_text
+
+
+def test_wrong_password_and_bad_number_are_refused_on_their_box(screen, box):
+    screen.go("mine")
+    log_in(screen, password="Sai@12345")
+    assert screen.view == "login" and screen.account is None
+    assert "kns-invalid" in screen.login_password._dom_classes
+    assert screen.login_password.value == ""  # never left in the box
+    assert box.events(action="vneid.login_failed")[-1].payload["reason"] == "wrong_password"
+    screen.login_cccd.value = "12345"
+    screen.login_button.click()
+    assert "phải có đúng 12 chữ số" in screen.message_text
+    assert "kns-invalid" in screen.login_cccd._dom_classes
+    assert "kns-invalid" not in screen.login_password._dom_classes
+    log_in(screen)
+    assert screen.view == "mine" and screen.message_text.startswith("Xin chào")
+
+
+def test_level_one_account_is_sent_to_the_police_for_a_level_two_procedure(other):
+    activate(other, BINH, level2=False)
+    screen = PortalScreen(other)
+    screen.open_procedure("khai-sinh")
+    assert "cần đăng nhập bằng tài khoản định danh điện tử mức 2" in text(screen.body)
+    screen.start_button.click()
+    log_in(screen, BINH)
+    assert screen.view == "procedure"
+    assert "Vui lòng đến cơ quan Công an để đăng ký tài khoản định danh điện tử mức 2" in \
+        screen.message_text
+    assert "giảng viên" in screen.message_text
+    refused = other.events(action="portal.level_refused")[-1]
+    assert (refused.subject, refused.payload) == ("khai-sinh", {"level": 1, "needed": 2})
+    # A level-1 procedure is open to the same account; after the police, level 2 is too.
+    open_form(screen, "chung-thuc-ban-sao")
+    other.as_actor("gv", "trainer").vneid.upgrade_level2(BINH.cccd)
+    open_form(screen, "khai-sinh")
+
+
+def test_log_out_forgets_the_account_and_the_draft(screen, box):
+    open_form(screen, "tam-tru")
+    fill(screen, {"dia_chi_cu_tru": "Số 12"})
+    screen.logout_button.click()
+    assert screen.view == "search" and screen.account is None and screen.draft is None
+    assert screen.message_text == "Đã đăng xuất khỏi Cổng Dịch vụ công."
+    assert box.events(action="portal.vneid_logout")[-1].subject == AN.cccd
+    again = PortalScreen(box)
+    assert again.view == "search" and again.account is None
+
+
+# --- 9. a visit that survives a reload (box.drafts) ------------------------------------------------
+
+
+def test_a_half_filled_form_comes_back_after_a_reload(screen, box, tmp_path):
+    open_form(screen, "tam-tru")
+    fill(screen, {"dia_chi_cu_tru": "Số 12 tổ Đồng Tâm", "so_dien_thoai": "0912 345 678"})
+    with Sandbox.open(tmp_path, actor=PERSON, role="resident") as again:
+        reloaded = PortalScreen(again)
+        assert reloaded.view == "form" and reloaded.account.cccd == AN.cccd
+        assert reloaded.inputs["dia_chi_cu_tru"].value == "Số 12 tổ Đồng Tâm"
+        assert reloaded.inputs["so_dien_thoai"].value == "0912 345 678"
+        assert reloaded.inputs["ho_ten"].value == AN.full_name
+    # Another learner in the same store starts from nothing.
+    assert PortalScreen(box.as_actor("tnv-khac", "resident")).view == "search"
+
+
+def test_a_reload_comes_back_to_the_step_with_the_files_attached(screen, box):
+    to_documents(screen, "chung-thuc-ban-sao", COPY)
+    screen.sample_buttons["ban-chinh"].click()
+    screen.docs_next.click()
+    assert screen.view == "confirm"
+    reloaded = PortalScreen(box)
+    assert reloaded.view == "confirm"
+    assert list(reloaded.draft.attachments) == ["ban-chinh"]
+    assert reloaded.draft.clean["so_trang"] == 3
+    reloaded.pledge.value = True
+    reloaded.submit_button.click()
+    assert reloaded.view == "done"
+    # Submitted: the draft is gone, the confirmation and the login stay.
+    state = box.drafts.load("portal")
+    assert state["draft"] is None and state["view"] == "done" and state["vneid"] == AN.cccd
+    assert PortalScreen(box).view == "done"
+
+
+def test_a_saved_step_that_no_longer_fits_falls_back(box):
+    box.drafts.save("portal", {"version": 1, "view": "confirm", "procedure": "khong-co",
+                               "vneid": AN.cccd, "draft": {"procedure": "khong-co"}})
+    assert PortalScreen(box).view == "search"
+    box.drafts.save("portal", {"version": 1, "view": "documents", "procedure": "tam-tru",
+                               "vneid": AN.cccd,
+                               "draft": {"procedure": "tam-tru", "values": {}}})
+    screen = PortalScreen(box)
+    assert screen.view == "form" and "dia_chi_cu_tru" in screen.form_errors
+    box.drafts.save("portal", {"version": 1, "view": "mine", "vneid": None})
+    screen = PortalScreen(box)
+    assert screen.view == "login" and screen.after_login == "mine"
+    box.drafts.save("portal", {"version": 1, "view": "form", "procedure": ["bad"],
+                               "vneid": 5, "draft": "bad"})
+    assert PortalScreen(box).view == "search"
+
+
+def test_every_step_starts_with_its_heading(screen):
+    def heading() -> str:
+        return screen.body.children[2].value
+
+    assert heading().startswith('<h2 class="kns-step"')
+    screen.open_procedure("chung-thuc-ban-sao")
+    assert "Chứng thực bản sao từ bản chính" in heading()
+    screen.start_button.click()
+    assert "Đăng nhập bằng VNeID" in heading()
+    log_in(screen)
+    assert "Bước 1/3" in heading()
+    fill(screen, {**GOOD, **COPY})
+    screen.form_next.click()
+    assert "Bước 2/3" in heading()
+    attach_samples(screen)
+    screen.docs_next.click()
+    assert "Bước 3/3" in heading()
+    screen.pledge.value = True
+    screen.submit_button.click()
+    assert "Đã nộp hồ sơ" in heading()
+    screen.go("mine")
+    assert "Hồ sơ của tôi" in heading()
+    screen.go("feedback")
+    assert "Gửi phản ánh, kiến nghị" in heading()
+
+
+# --- 10. birth registration: on time or late (domain/birth.py) ------------------------------------
+
+def birth_form(screen: PortalScreen, born: str) -> None:
+    open_form(screen, "khai-sinh")
+    fill(screen, {**KHAI_SINH, "ngay_sinh_tre": born})
+
+
+def test_on_time_birth_registration_is_said_at_once_and_is_free(screen, box):
+    birth_form(screen, "01/11/2025")  # day 9 of 60
+    live = plain(screen.timing_box.value)
+    assert live.startswith("Đăng ký đúng hạn: trong 60 ngày kể từ ngày sinh (hạn đến hết ngày "
+                           "31/12/2025). Miễn lệ phí.")
+    assert "Luật Hộ tịch 2014, Điều 15" in live  # one tap away
+    screen.form_next.click()
+    attach_samples(screen)
+    screen.docs_next.click()
+    shown = text(screen.body)
+    assert "Hạn đăng ký: Đăng ký đúng hạn" in shown and "Lệ phí: Miễn phí" in shown
+    screen.pledge.value = True
+    screen.submit_button.click()
+    assert box.dossiers.get(screen.current).fee_amount == 0
+    assert "Hồ sơ này được miễn lệ phí." in text(screen.body)
+
+
+@pytest.mark.parametrize("born, day", [("11/09/2025", 60), ("10/09/2025", 61)])
+def test_sixty_days_counted_as_the_law_counts(screen, born, day):
+    # Today is Monday 10/11/2025: day 60 of a child born 11/09; born 10/09, day 60 was
+    # Sunday 09/11, so the time runs to the end of Monday (Bộ luật Dân sự 2015, Điều 148).
+    birth_form(screen, born)
+    live = plain(screen.timing_box.value)
+    assert live.startswith("Đăng ký đúng hạn") and "10/11/2025" in live
+    assert f"Hôm nay là ngày thứ {day} kể từ ngày sinh" in live
+    assert ("ngày nghỉ nên hạn kéo đến hết ngày làm việc tiếp theo" in live) == (day == 61)
+
+
+def test_late_birth_registration_says_by_how_much_and_who_sets_the_fee(screen):
+    birth_form(screen, "01/09/2025")  # day 70: the 60 days ended on 31/10/2025
+    live = plain(screen.timing_box.value)
+    assert live.startswith("Đăng ký quá hạn 10 ngày: hạn 60 ngày kể từ ngày sinh đã hết ngày "
+                           "31/10/2025. Vẫn đăng ký khai sinh được như thường. Lệ phí do cán bộ "
+                           "báo khi tiếp nhận.")
+    assert "Hội đồng nhân dân tỉnh" in live and "chưa kiểm chứng" in live  # the details
+    screen.form_next.click()
+    attach_samples(screen)
+    screen.docs_next.click()
+    page = page_html(screen.body)
+    assert "kns-late-note" in page
+    shown = plain(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    assert "Hạn đăng ký: Đăng ký quá hạn 10 ngày" in shown
+    assert "Lệ phí: Lệ phí do cán bộ báo khi tiếp nhận" in shown
+    assert "Miễn phí" not in shown
+
+
+def test_late_birth_registration_is_not_stored_as_free(screen, box):
+    birth_form(screen, "01/09/2025")
+    screen.form_next.click()
+    attach_samples(screen)
+    screen.docs_next.click()
+    screen.pledge.value = True
+    screen.submit_button.click()
+    assert screen.view == "done", screen.message_text
+    assert box.dossiers.get(screen.current).fee_amount is None
+    page = page_html(screen.body)
+    shown = plain(re.sub(r"<details.*?</details>", "", page, flags=re.S))
+    assert "Lệ phí do cán bộ báo khi tiếp nhận; không nộp qua mã QR" in shown
+    assert "miễn lệ phí" not in shown and 'class="kns-qr"' not in page
+
+
+def test_the_live_note_follows_the_typed_day(screen):
+    birth_form(screen, "01/11/2025")
+    assert plain(screen.timing_box.value).startswith("Đăng ký đúng hạn")
+    fill(screen, {"ngay_sinh_tre": "01/09/2025"})
+    assert plain(screen.timing_box.value).startswith("Đăng ký quá hạn 10 ngày")
+    fill(screen, {"ngay_sinh_tre": "01/09/20"})  # half typed: nothing to say yet
+    assert screen.timing_box.value == ""
+    fill(screen, {"ngay_sinh_tre": "11/11/2025"})  # tomorrow: the form check explains
+    assert screen.timing_box.value == ""
+
+
+# --- 11. every fee the ward charges ends on a QR; the sheet says so beforehand -------------------
+
+SAMPLE_BY_KIND = {"name": "Nguyễn Văn Minh", "date": "01/11/2025",
+                  "address": "Số 12 tổ Đồng Tâm", "text": "Giấy tờ cần làm", "count": "1",
+                  "phone": "0912 345 678", "cccd": CHI.cccd, "gender": CHI.gender.value}
+ON_PORTAL = [p for p in CATALOGUE if "cong-dvc" in p.channels]
+
+
+def own_boxes(code: str) -> dict[str, str]:
+    """A good value for every box the VNeID account does not fill."""
+    proc = CATALOGUE[code]
+    values = {}
+    for spec in form_fields(proc)[len(VNEID_KEYS) + 1:]:  # after the applicant and phone
+        if spec.kind == "delivery":
+            values[spec.key] = proc.delivery[0]
+        elif spec.kind == "group":
+            values[spec.key] = ""
+        else:
+            values[spec.key] = SAMPLE_BY_KIND[spec.kind]
+    return values
+
+
+def charged(code: str) -> bool:
+    """What the sandbox charges for a plain request: a verified, non-zero amount."""
+    quote = CATALOGUE[code].quote_fee(channel="cong-dvc")
+    return bool(quote.verified and quote.amount)
+
+
+def test_the_portal_knows_which_procedures_end_on_a_qr():
+    assert {p.code for p in ON_PORTAL if pays_by_qr(p)} == {p.code for p in ON_PORTAL
+                                                              if charged(p.code)}
+    assert {p.code for p in ON_PORTAL if pays_by_qr(p)} >= {"chung-thuc-ban-sao", "tam-tru"}
+
+
+@pytest.mark.parametrize("code", [p.code for p in ON_PORTAL])
+def test_the_procedure_sheet_says_whether_a_qr_follows(screen, code):
+    screen.open_procedure(code)
+    shown = text(screen.body)
+    answer = "Nộp lệ phí bằng mã QR trên Cổng: " + ("Có" if pays_by_qr(CATALOGUE[code])
+                                                     else "Không")
+    assert answer in shown
+
+
+@pytest.mark.parametrize("code", [p.code for p in ON_PORTAL if charged(p.code)])
+def test_every_procedure_with_a_fee_ends_on_its_qr(screen, box, code):
+    dossier = submit(screen, code, own_boxes(code))
+    assert box.dossiers.get(dossier).fee_amount > 0
+    page = page_html(screen.body)
+    assert 'class="kns-qr"' in page and "Mở ví để thanh toán" in page
+    assert decode(shown_payload(screen)).qr.bill_number == dossier
+
+
+def test_fees_read_plain_on_the_sheet_with_the_source_one_tap_away(screen):
+    screen.open_procedure("ly-lich-tu-phap")  # a figure the project has not checked
+    fee = re.search(r'<div class="kns-fee">(.*?)</details>', page_html(screen.body), re.S)[1]
+    head, details = fee.split("<details")
+    assert "Lệ phí do cán bộ báo khi tiếp nhận" in head and "200.000" not in head
+    assert "200.000" in details and "chưa kiểm chứng" in details
+    assert "Thông tư 244/2016/TT-BTC" in details
+    screen.open_procedure("chung-thuc-ban-sao")  # a checked figure reads as it is
+    fee = re.search(r'<div class="kns-fee">(.*?)</details>', page_html(screen.body), re.S)[1]
+    assert "2.000 ₫/trang" in plain(fee.split("<details")[0])

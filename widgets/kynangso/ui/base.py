@@ -27,8 +27,15 @@ log = logging.getLogger("kynangso.ui")
 CSS = """
 <style>
 .kns-root { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; color: #1b1b1b;
-  --kns-accent: #0b5394; --kns-bg: #ffffff; background: var(--kns-bg); font-size: 16px;
-  line-height: 1.45; box-sizing: border-box; max-width: 100%; overflow-wrap: anywhere; }
+  --kns-accent: #0b5394; --kns-bg: #ffffff; background: var(--kns-bg);
+  --kns-base: 16px; font-size: calc(var(--kns-base) * var(--kns-scale, 1));
+  line-height: 1.45; box-sizing: border-box; max-width: 100%; overflow-wrap: anywhere;
+  /* ipywidgets' own rules read these: its 13 px text and pale borders follow the screen. */
+  --jp-widgets-font-size: 1em; --jp-widgets-label-color: #1b1b1b;
+  --jp-widgets-input-color: #1b1b1b; --jp-widgets-input-background-color: #ffffff;
+  --jp-widgets-input-border-color: #5f6b7a; --jp-widgets-input-focus-border-color: #0b5394; }
+/* A+ and A++ scale the frame's own base (a percentage would scale the page's 13 px). */
+.kns-root.kns-size-1 { --kns-scale: 1.18; } .kns-root.kns-size-2 { --kns-scale: 1.4; }
 .kns-root * { box-sizing: border-box; }
 /* A phone is drawn only on a wide screen; on a real phone the app fills the screen. */
 .kns-root.kns-phone { width: 100%; max-width: 430px; padding: 8px 10px 16px 10px; }
@@ -42,7 +49,7 @@ CSS = """
   .kns-root.kns-web { border: 1px solid #c8c8c8; border-radius: 6px; padding: 12px 24px; }
   .kns-root.kns-web .kns-columns { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 }
-.kns-root.kns-kiosk { width: 100%; max-width: 1080px; padding: 12px 20px; font-size: 20px; }
+.kns-root.kns-kiosk { width: 100%; max-width: 1080px; padding: 12px 20px; --kns-base: 20px; }
 .kns-root.kns-desktop { width: 100%; max-width: 1180px; border: 1px solid #c8c8c8;
   border-radius: 6px; padding: 10px 16px; }
 .kns-banner { background: #fff4ce; border: 2px solid #9a5b00; color: #4a2c00; border-radius: 6px;
@@ -71,19 +78,43 @@ CSS = """
 .kns-root .jupyter-button.mod-success { background: #137333; color: #ffffff; }
 .kns-root .jupyter-button.mod-warning { background: #8a4b00; color: #ffffff; }
 .kns-root .jupyter-button.mod-danger { background: #b3261e; color: #ffffff; }
+.kns-root .widget-toggle-buttons .widget-toggle-button { min-width: 64px; white-space: nowrap; }
 .kns-root .widget-toggle-button.mod-active, .kns-root .jupyter-button.mod-active {
   background: #0b5394; color: #ffffff; box-shadow: none; }
 .kns-root .widget-label, .kns-root input, .kns-root select, .kns-root textarea,
 .kns-root .widget-html, .kns-root .widget-html-content, .kns-root .widget-checkbox label,
 .kns-root .widget-label-basic { font-size: 1em; line-height: 1.4; }
 .kns-root .widget-html-content { white-space: normal; }
+/* A field's label wraps rather than running off a phone or ending in "…". */
+.kns-root .widget-inline-hbox > .widget-label { white-space: normal; max-width: 100%;
+  height: auto; overflow-wrap: anywhere; }
 .kns-root .widget-inline-hbox, .kns-root .widget-text, .kns-root .widget-dropdown,
 .kns-root .widget-textarea { height: auto; min-height: 44px; flex-wrap: wrap; max-width: 100%; }
-.kns-root input[type="text"], .kns-root input[type="password"], .kns-root input[type="number"],
-.kns-root select { min-height: 44px; height: auto; max-width: 100%; color: #1b1b1b; }
+/* Text and empty HTML widgets (a style sheet, an empty message) take no 44 px line. */
+.kns-root .widget-inline-hbox.widget-html { min-height: 0; }
+/* The floor for a finger, above a screen's own sizes (two classes outweigh theirs). */
+.kns-root.kns-root .widget-text input, .kns-root.kns-root .widget-dropdown > select,
+.kns-root.kns-root .widget-select > select { min-height: 44px; height: auto; max-width: 100%; }
 .kns-root .widget-checkbox input[type="checkbox"] { width: 24px; height: 24px; }
-.kns-root .widget-checkbox { min-height: 44px; align-items: center; }
-.kns-root .widget-tab > .lm-TabBar .lm-TabBar-tab { min-height: 44px; font-size: 1em; }
+.kns-root .widget-checkbox { min-height: 44px; align-items: center; width: auto;
+  max-width: 100%; }
+.kns-root .widget-checkbox .widget-label-basic { min-height: 44px; display: inline-flex;
+  align-items: center; cursor: pointer; white-space: normal; }
+.kns-root .widget-radio-box label { min-height: 44px; height: auto; display: flex;
+  align-items: center; line-height: 1.3; }
+.kns-root ::placeholder { color: #5f6b7a; opacity: 1; }
+/* Tabs: readable labels on a 44 px tab; the current one is marked by more than colour. */
+.kns-root .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
+  min-height: 44px; font-size: 1em; line-height: 1.3; padding: 8px 12px; align-items: center;
+  flex: 0 1 auto; background: #e4e7eb; color: #1b1b1b; border-color: #5f6b7a; }
+.kns-root .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tabLabel {
+  white-space: normal; overflow: visible; }
+.kns-root .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current {
+  background: #ffffff; color: #0b5394; font-weight: 700; }
+.kns-root .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current:before {
+  background: #0b5394; height: 4px; }
+.kns-root .jupyter-widgets.jupyter-widget-tab > .widget-tab-contents { background: transparent;
+  color: inherit; border-color: #5f6b7a; padding: 10px; }
 /* ipywidgets removes the focus outline (outline: none !important): put a visible one back. */
 .kns-root.kns-root input:focus, .kns-root.kns-root select:focus, .kns-root.kns-root textarea:focus,
 .kns-root.kns-root button:focus-visible, .kns-root.kns-root summary:focus-visible,
@@ -92,9 +123,21 @@ CSS = """
 .kns-root .kns-invalid input, .kns-root .kns-invalid select, .kns-root .kns-invalid textarea {
   border: 2px solid #b3261e !important; }
 .kns-bridge-host { display: none !important; }
-.kns-size-1 { font-size: 118% !important; } .kns-size-2 { font-size: 140% !important; }
 .kns-contrast { --kns-bg: #000000; --kns-accent: #ffd400; background: #000 !important;
-  color: #ffffff !important; }
+  color: #ffffff !important; --jp-widgets-label-color: #ffffff;
+  --jp-widgets-input-color: #ffffff; --jp-widgets-input-background-color: #000000;
+  --jp-widgets-input-border-color: #ffffff; --jp-widgets-input-focus-border-color: #ffd400; }
+.kns-root.kns-contrast ::placeholder { color: #c8c8c8; }
+.kns-contrast { --jp-widgets-dropdown-arrow: url("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 18 18'><path fill='white' d='M5.2 5.9 9 9.7l3.8-3.8 1.2 1.2-4.9 5-4.9-5z'/></svg>"); }
+/* Pictures drawn for a white page (charts, QR codes) keep their white ground. */
+.kns-contrast img { background: #ffffff; }
+.kns-contrast .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab {
+  background: #000000; color: #ffffff; border-color: #ffffff; }
+.kns-contrast .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current {
+  background: #ffd400; color: #000000; }
+.kns-contrast .jupyter-widgets.jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current:before {
+  background: #ffffff; }
+.kns-contrast .jupyter-widgets.jupyter-widget-tab > .widget-tab-contents { border-color: #ffffff; }
 .kns-contrast .kns-card { border-color: #ffffff; }
 .kns-contrast .kns-muted, .kns-contrast .kns-person, .kns-contrast h2.kns-step { color: #ffffff; }
 .kns-contrast .kns-more summary, .kns-contrast a { color: #ffd400; }
@@ -111,12 +154,31 @@ CSS = """
 .kns-contrast .kns-msg-error, .kns-contrast .kns-msg-ok, .kns-contrast .kns-msg-info,
 .kns-contrast .kns-banner { background: #000000; color: #ffffff; border-color: #ffd400; }
 .kns-contrast .kns-table th, .kns-contrast .kns-table td { border-color: #ffffff; }
-.kns-contrast .kns-early, .kns-contrast .kns-ontime, .kns-contrast .kns-late {
-  background: #000000; }
+/* Pale status colours keep their meaning in high contrast: dark text on them. */
+.kns-contrast .kns-early, .kns-contrast .kns-ontime, .kns-contrast .kns-late,
+.kns-contrast .kns-early *, .kns-contrast .kns-ontime *, .kns-contrast .kns-late * {
+  color: #000000 !important; }
 .kns-table { border-collapse: collapse; width: 100%; table-layout: auto; }
 .kns-table th, .kns-table td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left;
   overflow-wrap: anywhere; vertical-align: top; }
 .kns-scroll { max-width: 100%; overflow-x: auto; }
+/* A++: every cell wraps, so no table is wider than the screen; on a phone each row
+   becomes a card of "heading: value" lines (the page script copies the headings into
+   data-label), rather than columns one letter wide. */
+.kns-root.kns-size-2 .kns-table th, .kns-root.kns-size-2 .kns-table td { white-space: normal; }
+@media (max-width: 600px) {
+  .kns-root.kns-size-2 .kns-table, .kns-root.kns-size-2 .kns-table tbody,
+  .kns-root.kns-size-2 .kns-table tr, .kns-root.kns-size-2 .kns-table td {
+    display: block; width: 100%; }
+  .kns-root.kns-size-2 .kns-table thead { position: absolute; width: 1px; height: 1px;
+    overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  .kns-root.kns-size-2 .kns-table tr { border: 1px solid #5f6b7a; border-radius: 6px;
+    margin: 0 0 8px 0; }
+  .kns-root.kns-size-2 .kns-table td { border: none; border-bottom: 1px dotted #c8c8c8; }
+  .kns-root.kns-size-2 .kns-table td[data-label]::before { content: attr(data-label);
+    display: block; font-weight: 700; }
+  .kns-contrast.kns-size-2 .kns-table tr { border-color: #ffffff; }
+}
 .kns-early { background: #e6f4ea; } .kns-ontime { background: #fff8e1; }
 .kns-late { background: #fde8e8; }
 </style>
@@ -165,11 +227,14 @@ class Screen(ABC):
         self.body = W.VBox()
         self.heading = W.HTML()
         self.person = W.HTML()
+        # "initial": a label as wide as its words, never cut to "Ngôn …" at A++.
         self.size = W.ToggleButtons(options=[("A", 0), ("A+", 1), ("A++", 2)], value=prefs.size,
-                                    style={"button_width": "64px"})
+                                    style={"button_width": "auto",
+                                           "description_width": "initial"})
         self.contrast = W.Checkbox(value=prefs.contrast, indent=False)
         self.language = W.Dropdown(options=[("Tiếng Việt", "vi"), ("English", "en")],
-                                   value=get_language(), layout=W.Layout(width="auto"))
+                                   value=get_language(), layout=W.Layout(width="auto"),
+                                   style={"description_width": "initial"})
         self.size.observe(self.guard(self._change_style), "value")
         self.contrast.observe(self.guard(self._change_style), "value")
         self.language.observe(self.guard(self._switch_language), "value")
@@ -306,8 +371,12 @@ class Screen(ABC):
         """A drop-down that starts on "Chưa chọn" (value None), never on a silent first
         option a learner may not notice."""
         pairs = [(_("Chưa chọn"), None), *[(str(k), v) for k, v in options]]
-        return W.Dropdown(options=pairs, value=value, description=label,
-                          style={"description_width": "initial"}, layout=W.Layout(width=width))
+        dropdown = W.Dropdown(options=pairs, value=value, description=label,
+                              style={"description_width": "initial"},
+                              layout=W.Layout(width=width))
+        if value is None:
+            dropdown.index = 0  # ipywidgets reads value None as "no selection": a blank box
+        return dropdown
 
     @staticmethod
     def numeric(widget: W.Widget, max_length: int) -> W.Widget:
@@ -349,6 +418,13 @@ class Screen(ABC):
         self._invalid_fields.append(widget)
         self._say("error", text)
         self.page_command(focus="invalid")
+
+    def mark_invalid(self, *widgets: W.Widget) -> None:
+        """Mark more fields invalid beside the one ``field_error`` named (a form with
+        several wrong boxes); the next message or step removes every mark."""
+        for widget in widgets:
+            widget.add_class("kns-invalid")
+            self._invalid_fields.append(widget)
 
     def ok(self, text: str) -> None:
         self._unmark_invalid()

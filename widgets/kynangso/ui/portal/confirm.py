@@ -1,4 +1,9 @@
-"""Step 4: check and submit the dossier, then pay its fee with a practice VietQR code."""
+"""Step 4: check and submit the dossier, then pay its fee with a practice VietQR code.
+
+Every procedure whose fee the ward charges (``common.pays_by_qr``) ends on its QR code;
+the fee and a birth registration's on time / late read in plain words, details one tap
+away.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from ...domain.attachments import FILES_KEY, missing_documents, missing_message
-from ...domain.catalogue import unverified_label
+from ...domain.birth import timing_details, timing_text
+from ...domain.catalogue import Procedure, unverified_label
 from ...domain.dossier import Dossier
 from ...domain.forms import APPLICANT_KEYS, form_fields, form_value_label
 from ...domain.money import format_vnd
@@ -18,8 +24,19 @@ from ...errors import InvalidInput
 from ...i18n import _
 from ...sandbox import fees
 from ...sandbox.fees import FeeDesk
-from ..base import esc
-from .common import CHANNEL, PAYABLE_STATES, PortalBase, muted, quote_for, time_text
+from ..base import esc, more
+from .common import (
+    CHANNEL,
+    PAYABLE_STATES,
+    PortalBase,
+    fee_details,
+    muted,
+    officer_says,
+    pays_by_qr,
+    quote_for,
+    time_details,
+    time_plain,
+)
 
 if TYPE_CHECKING:
     from ...sandbox.store import Sandbox
@@ -57,27 +74,30 @@ class ConfirmStep(PortalBase):
             shown.append(self._line(labels[key], form_value_label(proc, key, value)))
         files = "".join(f"<li>{esc(d.shown_name)}: {esc(draft.attachments[d.code].describe())}</li>"
                         for d in proc.documents if d.code in draft.attachments)
-        quote = quote_for(proc, draft.clean)
-        if quote.amount is None:
-            fee = quote.explanation
-        elif quote.amount == 0:
-            fee = _("Miễn phí") + f" — {quote.explanation}"
-        else:
-            fee = f"{format_vnd(quote.amount)} — {quote.explanation}"
-        card = self._card(
-            f'<div class="kns-step">{esc(_("Bước 3/3: Kiểm tra và nộp"))}</div>',
-            f"<h3>{esc(proc.shown_name)}</h3>", *shown,
-            f"<div><b>{esc(_('Giấy tờ kèm theo'))}:</b><ul>{files}</ul></div>",
-            self._line(_("Lệ phí"), fee),
-            self._line(_("Thời hạn giải quyết"), time_text(proc)),
-            muted(_("Ngày hẹn trả kết quả do Trung tâm ghi khi tiếp nhận hồ sơ, tính từ ngày "
-                    "tiếp nhận.")))
+        timing = self.registration_timing(proc, draft.clean)
+        on_time = timing is None or timing.on_time
+        quote = quote_for(proc, draft.clean, on_time=on_time)
+        parts = [f"<h3>{esc(proc.shown_name)}</h3>", *shown]
+        if timing is not None:
+            parts.append(f'<div class="kns-timing{"" if on_time else " kns-late-note"}">'
+                         f"<b>{esc(_('Hạn đăng ký'))}:</b>"
+                         + more(timing_text(timing), " ".join(timing_details(timing)))
+                         + "</div>")
+        parts += [f"<div><b>{esc(_('Giấy tờ kèm theo'))}:</b><ul>{files}</ul></div>",
+                  f"<div><b>{esc(_('Lệ phí'))}:</b></div>"
+                  + more(self._quote_plain(quote.amount, quote.verified, proc),
+                         f"{quote.explanation}. {fee_details(proc)}"),
+                  f"<div><b>{esc(_('Thời hạn giải quyết'))}:</b></div>"
+                  + more(time_plain(proc), time_details(proc)),
+                  muted(_("Ngày hẹn trả kết quả do Trung tâm ghi khi tiếp nhận hồ sơ, tính từ "
+                          "ngày tiếp nhận."))]
+        card = self._card(*parts)
         self.pledge = W.Checkbox(value=False, indent=False, description=_(
             "Tôi cam đoan những thông tin đã khai là đúng sự thật"),
             layout=W.Layout(width="auto"))
         self.pledge.add_class("kns-pledge")
         self.submit_button = self.button(_("Nộp hồ sơ"), self.submit, style="success")
-        return [self.html(card), self.pledge,
+        return [self.step_title(_("Bước 3/3: Kiểm tra và nộp")), self.html(card), self.pledge,
                 W.HBox([self._back(_("Quay lại"), "documents"), self.submit_button],
                        layout=W.Layout(flex_flow="row wrap"))]
 
@@ -88,9 +108,10 @@ class ConfirmStep(PortalBase):
         proc = self.procedure()
         if not self.pledge.value:
             self.box.record("portal.pledge_missing", proc.code)
-            raise InvalidInput(_("Chưa đánh dấu ô cam đoan: hãy đọc lại tờ khai rồi đánh dấu "
-                                 "«Tôi cam đoan những thông tin đã khai là đúng sự thật»"),
-                               field="cam_doan", value=False)
+            self.field_error(self.pledge, _(
+                "Chưa đánh dấu ô cam đoan: hãy đọc lại tờ khai rồi đánh dấu «Tôi cam đoan những "
+                "thông tin đã khai là đúng sự thật»"))
+            return
         missing = missing_documents(proc, draft.attachments)
         if missing:  # the documents step checks this; guard a stale view all the same
             raise InvalidInput(missing_message(missing), field="giay_to")
@@ -98,12 +119,15 @@ class ConfirmStep(PortalBase):
         applicant = {k: clean[k] for k in APPLICANT_KEYS}
         form = {k: v for k, v in clean.items() if k not in APPLICANT_KEYS}
         form[FILES_KEY] = {k: a.to_dict() for k, a in draft.attachments.items()}
+        timing = self.registration_timing(proc, clean)
+        # A late registration loses the free-when-on-time waiver (sandbox quotes it).
+        late = {} if timing is None or timing.on_time else {"on_time": False}
         dossier = self.box.dossiers.create(
             proc.code, applicant, channel=CHANNEL, documents=list(draft.attachments),
             form=form, pages=clean.get("so_trang") or 1, copies=clean.get("so_ban") or 1,
-            group=clean.get("doi_tuong") or None)
+            group=clean.get("doi_tuong") or None, **late)
         dossier = self.box.dossiers.submit(dossier.code)
-        self.draft = None
+        self.draft = None  # the half-filled form is done with: _draw saves the state without it
         self.current = dossier.code
         self.go("done")
         self.ok(_("Đã nộp hồ sơ {code}. Hãy ghi lại mã hồ sơ để tra cứu.").format(
@@ -119,19 +143,37 @@ class ConfirmStep(PortalBase):
             self._line(_("Thủ tục"), proc.shown_name),
             self._line(_("Trạng thái"), dossier.state.label),
             self._due_html(dossier, proc))
-        return [self.html(card), *self._payment_widgets(dossier),
+        return [self.step_title(_("Đã nộp hồ sơ")), self.html(card),
+                *self._payment_widgets(dossier),
                 self.button(_("Xem hồ sơ của tôi"), lambda: self.go("mine"), style="info"),
                 self.button(_("Tìm thủ tục khác"), self._open_search)]
 
     # -- fee payment -------------------------------------------------------------------
 
+    @staticmethod
+    def _quote_plain(amount: int | None, verified: bool, proc: Procedure) -> str:
+        """The fee of this dossier in a resident's words, and whether a QR follows."""
+        if amount is None or not verified:
+            return officer_says()
+        if amount == 0:
+            return _("Miễn phí")
+        text = format_vnd(amount)
+        if pays_by_qr(proc):
+            text += " — " + _("nộp bằng mã QR ngay sau khi nộp hồ sơ")
+        return text
+
     def _payment_widgets(self, dossier: Dossier) -> list[W.Widget]:
         if dossier.state not in PAYABLE_STATES:
             return []
         if dossier.fee_amount is None:
-            return [self.html('<div class="kns-msg-info">' + esc(_(
-                "Lệ phí: {state}. Cán bộ tiếp nhận sẽ báo mức thu; đừng chuyển tiền theo lời "
-                "nhắn hay cuộc gọi lạ.").format(state=unverified_label())) + "</div>")]
+            proc = self.catalogue[dossier.procedure_code] \
+                if dossier.procedure_code in self.catalogue else None
+            details = _("Mức lệ phí của hồ sơ này {state}.").format(state=unverified_label())
+            if proc is not None:
+                details += " " + fee_details(proc)
+            return [self.html('<div class="kns-msg-info kns-fee-officer">' + more(_(
+                "{fee}; không nộp qua mã QR. Đừng chuyển tiền theo lời nhắn hay cuộc gọi "
+                "lạ.").format(fee=officer_says()), details) + "</div>")]
         if dossier.fee_amount == 0:
             return [self.html('<div class="kns-msg-ok">' + esc(_("Hồ sơ này được miễn lệ phí."))
                               + "</div>")]

@@ -53,11 +53,11 @@ class DocumentsStep(PortalBase):
             parts: list[W.Widget] = [self.html(
                 f"<div><b>{esc(doc.shown_name)}</b> ({esc(need)})</div><div>{status}</div>")]
             samples = samples_for(doc.code)
-            picker = self._field(W.Dropdown(options=[(s.shown_title, s.file) for s in samples],
-                                            description=_("Bản chụp mẫu"),
-                                            layout=W.Layout(width="auto")))
-            use = self.button(_("Dùng bản mẫu"),
-                              partial(lambda d, p: on_attach(attach_sample(d, p.value)), doc, picker))
+            # One sample (the usual case) is chosen already; several start on "Chưa chọn".
+            picker = self._field(self.choice(
+                _("Bản chụp mẫu"), [(s.shown_title, s.file) for s in samples],
+                value=samples[0].file if len(samples) == 1 else None, width="auto"))
+            use = self.button(_("Dùng bản mẫu"), partial(self._use_sample, doc, picker, on_attach))
             upload = W.FileUpload(accept=ACCEPT_ATTR, multiple=False,
                                   description=_("Tải tệp lên"),
                                   tooltip=_("Tệp PDF, JPG hoặc PNG, nhỏ hơn {limit}").format(
@@ -73,8 +73,7 @@ class DocumentsStep(PortalBase):
             parts += [picker, W.HBox(controls, layout=W.Layout(flex_flow="row wrap"))]
             message = self.doc_errors.get(doc.code)
             if message:
-                parts.append(self.html(f'<div class="kns-field-error" role="alert">'
-                                       f"{esc(message)}</div>"))
+                parts.append(self.html(f'<div class="kns-field-error">{esc(message)}</div>'))
             box = W.VBox(parts)
             box.add_class("kns-card")
             box.add_class(f"kns-doc-{doc.code}")
@@ -83,11 +82,20 @@ class DocumentsStep(PortalBase):
         if missing:
             text = _("Còn thiếu giấy tờ bắt buộc: {names}").format(
                 names="; ".join(d.shown_name for d in missing))
-            rows.append(self.html(f'<div class="kns-missing" role="status">{esc(text)}</div>'))
+            rows.append(self.html(f'<div class="kns-missing">{esc(text)}</div>'))
         else:
-            rows.append(self.html(f'<div class="kns-ok" role="status">'
+            rows.append(self.html(f'<div class="kns-ok">'
                                   f'{esc(_("Đã đủ giấy tờ bắt buộc."))}</div>'))
         return rows
+
+    def _use_sample(self, doc: Document, picker: W.Dropdown,
+                    on_attach: Callable[[Attachment], None]) -> None:
+        if picker.value is None:
+            self.field_error(picker, _("Chưa chọn bản chụp mẫu cho «{name}»: chọn một bản trong "
+                                       "danh sách rồi bấm «Dùng bản mẫu».").format(
+                                           name=doc.shown_name))
+            return
+        on_attach(attach_sample(doc, picker.value))
 
     def _uploaded(self, doc: Document, files: Sequence[Mapping[str, Any]],
                   on_attach: Callable[[Attachment], None]) -> None:
@@ -102,7 +110,8 @@ class DocumentsStep(PortalBase):
             self.box.record("portal.document_refused", self._subject(), document=doc.code,
                             file=str(name)[:200], message=error.message)
             self._draw()
-            raise
+            self.field_error(self.upload_widgets[doc.code], error.message)
+            return
         on_attach(attachment)
 
     def _subject(self) -> str | None:
@@ -138,15 +147,15 @@ class DocumentsStep(PortalBase):
         proc = self.procedure()
         assert self.draft is not None
         head = self.html(
-            f'<div class="kns-step">{esc(_("Bước 2/3: Đính kèm giấy tờ"))}</div>'
-            + muted(_("Chụp hoặc quét giấy tờ thành tệp PDF, JPG hoặc PNG (nhỏ hơn {limit}); "
+            muted(_("Chụp hoặc quét giấy tờ thành tệp PDF, JPG hoặc PNG (nhỏ hơn {limit}); "
                       "khi tập, có thể dùng bản chụp mẫu.").format(
                           limit=human_size(attachments.MAX_UPLOAD_BYTES))))
         rows = self._document_rows(proc, self.draft.attachments, self._attach_to_draft,
                                    self._remove_from_draft)
         self.docs_next = self.button(_("Tiếp tục"), self.check_documents, style="primary")
-        return [head, *rows, W.HBox([self._back(_("Quay lại"), "form"), self.docs_next],
-                                    layout=W.Layout(flex_flow="row wrap"))]
+        return [self.step_title(_("Bước 2/3: Đính kèm giấy tờ")), head, *rows,
+                W.HBox([self._back(_("Quay lại"), "form"), self.docs_next],
+                       layout=W.Layout(flex_flow="row wrap"))]
 
     def check_documents(self) -> None:
         assert self.draft is not None
@@ -155,7 +164,7 @@ class DocumentsStep(PortalBase):
         if missing:
             self.box.record("portal.documents_missing", proc.code,
                             missing=[d.code for d in missing])
-            raise InvalidInput(missing_message(missing), field="giay_to",
-                               value=[d.code for d in missing])
+            self.field_error(self.upload_widgets[missing[0].code], missing_message(missing))
+            return
         self.go("confirm")
 

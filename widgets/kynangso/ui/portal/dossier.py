@@ -40,7 +40,7 @@ class DossierStep(PortalBase):
     def _view_mine(self) -> list[W.Widget]:
         self.refresh_button = self.button(_("Làm mới"), self.refresh, style="info")
         dossiers = self.my_dossiers()
-        children: list[W.Widget] = [self.refresh_button]
+        children: list[W.Widget] = [self.step_title(_("Hồ sơ của tôi")), self.refresh_button]
         if not dossiers:
             children.append(self.html(f"<p>{esc(_('Bạn chưa có hồ sơ nào.'))}</p>"))
         self.detail_buttons: dict[str, W.Button] = {}
@@ -93,7 +93,8 @@ class DossierStep(PortalBase):
         if d.state is State.REJECTED:
             reason = next((s.note for s in reversed(d.history) if s.state is State.REJECTED), "")
             parts.append(self._line(_("Lý do từ chối"), reason or ""))
-        children: list[W.Widget] = [self.refresh_button, self.html(self._card(*parts))]
+        children: list[W.Widget] = [self.step_title(_("Hồ sơ {code}").format(code=d.code)),
+                                    self.refresh_button, self.html(self._card(*parts))]
         if d.apology is not None:
             children.append(self.html(f'<pre class="kns-slip">{esc(d.apology.text())}</pre>'))
         if d.state is State.SUPPLEMENT_REQUESTED:
@@ -111,7 +112,7 @@ class DossierStep(PortalBase):
     def _supplement_widgets(self, d: Dossier, proc: Procedure) -> list[W.Widget]:
         added = self.supplement.setdefault(d.code, {})
         shown = {**attachments_of(d.form, d.documents), **added}
-        head = self.html('<div class="kns-msg-error" role="alert">' + esc(_(
+        head = self.html('<div class="kns-msg-error">' + esc(_(
             "Trung tâm yêu cầu bổ sung hồ sơ: {reason}").format(reason=d.supplement_reason or ""))
             + "</div><p>" + esc(_("Đính kèm giấy tờ còn thiếu hoặc thay tệp chưa đúng, rồi bấm "
                                   "«Nộp bổ sung».")) + "</p>")
@@ -212,8 +213,9 @@ class DossierStep(PortalBase):
     def rate(self) -> None:
         assert self.current is not None
         if self.rating.value is None:
-            raise InvalidInput(_("Chưa chọn Mức độ hài lòng: chọn từ 1 (rất không hài lòng) đến "
-                                 "5 (rất hài lòng)"), field="danh_gia", value=None)
+            self.field_error(self.rating, _("Chưa chọn Mức độ hài lòng: chọn từ 1 (rất không "
+                                            "hài lòng) đến 5 (rất hài lòng)"))
+            return
         self.box.feedback.rate(self.current, int(self.rating.value), self.rating_comment.value)
         self._draw()
         self.ok(_("Đã ghi nhận đánh giá của bạn."))

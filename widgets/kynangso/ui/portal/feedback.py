@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ...errors import KnsError
 from ...i18n import _
 from ..base import esc
 from .common import PortalBase
@@ -14,12 +15,14 @@ class FeedbackStep(PortalBase):
 
     def _view_feedback(self) -> list[W.Widget]:
         codes = [d.code for d in self.my_dossiers()]
-        self.feedback_kind = self._field(W.Dropdown(
-            options=[(_("Phản ánh"), "phan-anh"), (_("Kiến nghị"), "kien-nghi")],
-            description=_("Loại"), layout=W.Layout(width="auto")))
-        self.feedback_dossier = self._field(W.Dropdown(
-            options=[(_("Không gắn với hồ sơ nào"), "")] + [(c, c) for c in codes],
-            description=_("Về hồ sơ (không bắt buộc)"), layout=W.Layout(width="auto")))
+        self.feedback_kind = self._field(self.choice(
+            _("Loại"), [(_("Phản ánh"), "phan-anh"), (_("Kiến nghị"), "kien-nghi")],
+            width="auto"))
+        # Optional: "not about a dossier" is the answer until one is chosen.
+        self.feedback_dossier = self._field(self.choice(
+            _("Về hồ sơ (không bắt buộc)"),
+            [(_("Không gắn với hồ sơ nào"), "")] + [(c, c) for c in codes], value="",
+            width="auto"))
         self.feedback_text = self._field(W.Textarea(
             description=_("Nội dung"), placeholder=_("Viết rõ sự việc, thời gian, địa điểm"),
             layout=W.Layout(width="auto", height="110px")))
@@ -39,15 +42,24 @@ class FeedbackStep(PortalBase):
                 f'<span class="kns-muted">{f.created_at:%H:%M %d/%m/%Y}</span></div>',
                 f"<div>{esc(f.text)}</div>", answer))
         listing = "".join(items) or f"<p>{esc(_('Bạn chưa gửi phản ánh, kiến nghị nào.'))}</p>"
-        return [self.html(f"<h3>{esc(_('Gửi phản ánh, kiến nghị'))}</h3>"), self.feedback_kind,
+        return [self.step_title(_("Gửi phản ánh, kiến nghị")), self.feedback_kind,
                 self.feedback_dossier, self.feedback_text,
                 W.HBox([self.feedback_button, self.refresh_button],
                        layout=W.Layout(flex_flow="row wrap")),
                 self.html(f"<h3>{esc(_('Phản ánh, kiến nghị đã gửi'))}</h3>{listing}")]
 
     def send_feedback(self) -> None:
-        sent = self.box.feedback.send(self.feedback_text.value, kind=self.feedback_kind.value,
-                                      dossier_code=self.feedback_dossier.value or None)
+        if self.feedback_kind.value is None:
+            self.field_error(self.feedback_kind, _("Chưa chọn Loại: chọn «Phản ánh» hoặc «Kiến "
+                                                   "nghị»"))
+            return
+        try:
+            sent = self.box.feedback.send(self.feedback_text.value,
+                                          kind=self.feedback_kind.value,
+                                          dossier_code=self.feedback_dossier.value or None)
+        except KnsError as error:  # nothing written, or too long: the text box is at fault
+            self.field_error(self.feedback_text, error.message)
+            return
         self._draw()
         self.ok(_("Đã gửi {kind} số {id}. Câu trả lời của Trung tâm sẽ hiện ở mục này.").format(
             kind=_("phản ánh") if sent.kind == "phan-anh" else _("kiến nghị"), id=sent.id))

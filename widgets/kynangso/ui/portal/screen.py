@@ -1,4 +1,4 @@
-"""``PortalScreen``: the steps of the portal joined into one screen in a phone frame."""
+"""``PortalScreen``: the steps of the portal joined into one screen, a website."""
 
 from __future__ import annotations
 
@@ -10,14 +10,17 @@ from .documents import DocumentsStep
 from .dossier import DossierStep
 from .feedback import FeedbackStep
 from .form import FormStep
+from .login import LoginStep
 from .search import SearchStep
 
 
-class PortalScreen(SearchStep, FormStep, DocumentsStep, ConfirmStep, DossierStep, FeedbackStep):
-    """Cổng Dịch vụ công on a resident's phone."""
+class PortalScreen(SearchStep, LoginStep, FormStep, DocumentsStep, ConfirmStep, DossierStep,
+                   FeedbackStep):
+    """Cổng Dịch vụ công, the website: a desktop layout on a wide screen, the full width of
+    a phone's browser on a phone (no phone drawn: the real portal is not an app)."""
 
     title = N_("Cổng Dịch vụ công (mô phỏng)")
-    frame = "phone"
+    frame = "web"
     screen_id = "portal"
 
 

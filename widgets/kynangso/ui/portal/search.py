@@ -11,8 +11,16 @@ from ...domain.catalogue import Document, Procedure, channel_name, delivery_name
 from ...domain.identity import N_
 from ...i18n import _, nfc, translate
 from ...sandbox import world
-from ..base import esc
-from .common import CHANNEL, PortalBase, fee_text, time_text
+from ..base import esc, more
+from .common import (
+    CHANNEL,
+    PortalBase,
+    fee_details,
+    fee_plain,
+    payment_plain,
+    time_details,
+    time_plain,
+)
 
 SERVICE_LEVEL_NAMES = {
     "toan-trinh": N_("Toàn trình (nộp và nhận kết quả trực tuyến hoặc qua bưu chính)"),
@@ -41,7 +49,7 @@ class SearchStep(PortalBase):
             b.add_class("kns-wrap")
             b.add_class("kns-result")
             self.result_buttons.append(b)
-        return [self.search_box, self.search_button,
+        return [self.step_title(_("Tìm thủ tục hành chính")), self.search_box, self.search_button,
                 self.html(f'<div class="kns-muted">{esc(count)}</div>'), *self.result_buttons]
 
     def search(self) -> None:
@@ -63,33 +71,37 @@ class SearchStep(PortalBase):
         def docs(items: Sequence[Document]) -> str:
             return "<ul>" + "".join(f"<li>{esc(d.shown_name)}</li>" for d in items) + "</ul>"
 
-        parts = [f"<h3>{esc(proc.shown_name)}</h3>",
-                 self._line(_("Lĩnh vực"), proc.shown_field),
+        facts = [self._line(_("Lĩnh vực"), proc.shown_field),
                  self._line(_("Mức độ dịch vụ công trực tuyến"),
                             translate(SERVICE_LEVEL_NAMES.get(proc.service_level, proc.service_level))),
                  self._line(_("Nơi nộp"), ", ".join(channel_name(c) for c in proc.channels))]
-        if "vneid" in proc.channels and proc.vneid_level:
-            parts.append(self._line(_("Tài khoản VNeID"), _(
-                "nộp trên VNeID cần tài khoản định danh điện tử mức {n}").format(
+        if proc.vneid_level and proc.online:
+            facts.append(self._line(_("Tài khoản VNeID"), _(
+                "nộp trực tuyến cần đăng nhập bằng tài khoản định danh điện tử mức {n}").format(
                     n=proc.vneid_level)))
-        parts.append(f"<div><b>{esc(_('Giấy tờ bắt buộc'))}:</b>"
-                     f"{docs(proc.required_documents)}</div>")
-        if proc.optional_documents:
-            parts.append(f"<div><b>{esc(_('Giấy tờ nộp thêm khi cần'))}:</b>"
-                         f"{docs(proc.optional_documents)}</div>")
-        parts += [self._line(_("Lệ phí"), fee_text(proc)),
-                  self._line(_("Thời hạn giải quyết"), time_text(proc)),
+        facts.append(f'<div class="kns-fee"><b>{esc(_("Lệ phí"))}:</b>'
+                     + more(fee_plain(proc), fee_details(proc)) + "</div>")
+        if CHANNEL in proc.channels:
+            facts.append(self._line(_("Nộp lệ phí bằng mã QR trên Cổng"), payment_plain(proc)))
+        facts += [f"<div><b>{esc(_('Thời hạn giải quyết'))}:</b>"
+                  + more(time_plain(proc), time_details(proc)) + "</div>",
                   self._line(_("Nhận kết quả"), ", ".join(delivery_name(d)
                                                            for d in proc.delivery))]
         if proc.notes:
-            parts.append(self._line(_("Lưu ý"), proc.shown_notes))
-        parts.append(f'<div class="kns-muted">{esc(_("Nguồn lệ phí"))}: {esc(proc.fee.source)}'
-                     f"<br>{esc(_('Nguồn thời hạn'))}: {esc(proc.time.source)}</div>")
-        return self._card(*parts)
+            facts.append(self._line(_("Lưu ý"), proc.shown_notes))
+        papers = [f"<div><b>{esc(_('Giấy tờ bắt buộc'))}:</b>"
+                  f"{docs(proc.required_documents)}</div>"]
+        if proc.optional_documents:
+            papers.append(f"<div><b>{esc(_('Giấy tờ nộp thêm khi cần'))}:</b>"
+                          f"{docs(proc.optional_documents)}</div>")
+        # Two columns on a wide screen (the base's web frame): facts beside the documents.
+        return self._card('<div class="kns-columns"><div>' + "".join(facts) + "</div><div>"
+                          + "".join(papers) + "</div></div>")
 
     def _view_procedure(self) -> list[W.Widget]:
         proc = self.procedure()
-        children: list[W.Widget] = [self.html(self._procedure_card(proc))]
+        children: list[W.Widget] = [self.step_title(proc.shown_name),
+                                    self.html(self._procedure_card(proc))]
         if CHANNEL in proc.channels:
             self.start_button = self.button(_("Nộp hồ sơ trực tuyến"), self.start_form,
                                             style="primary", width="auto")
