@@ -108,25 +108,110 @@ def test_official_works_the_desk_and_a_reload_keeps_it(apps, voila, who):
         assert failed == [] and rec.console_errors == []
 
 
-def test_late_dossier_gets_an_apology_slip(apps, voila, who):
-    code = apps.late_dossier  # received 27/10, due 05/11: the world set it up (conftest)
+def test_late_dossier_gets_an_apology_slip_to_print(apps, voila, who, tmp_path):
+    from playwright.sync_api import expect
+
+    code = apps.late_dossier  # received 27/10 by cb-tre-han, due 05/11 (conftest)
+    with apps.box("cb-tre-han", "official") as box:
+        if box.learners.name_of() is None:
+            box.learners.join("Lê Văn Hùng")  # the official who received it has a name
     with browser_page(DESK) as (page, rec):
         load(page, voila, official(who))
         assert "Quá hạn" in row(page, code).inner_text()
         assert "kns-late" in row(page, code).get_attribute("class")
         open_dossier(page, code)
-        page.get_by_label("Ngày hẹn trả mới").fill("2025-11-04")
+        history = page.locator(".kns-bo-detail").inner_text()
+        assert "Lê Văn Hùng" in history and "cb-tre-han" not in history
+
+        new_due = page.get_by_label("Ngày hẹn trả mới")
+        assert new_due.get_attribute("placeholder") == "ngày/tháng/năm, ví dụ 05/03/2026"
+        new_due.fill("2025-11-12")  # the year first: refused on the field, not echoed
         page.get_by_label("Lý do chậm trả kết quả").fill("Chờ cơ quan khác xác minh")
         page.get_by_role("button", name="Lập phiếu xin lỗi và hẹn lại").click()
+        expect(new_due).to_have_attribute("aria-invalid", "true")
+        assert "2025-11-12" not in page.locator(".kns-message").inner_text()
+        new_due.fill("04/11/2025")
+        page.get_by_role("button", name="Lập phiếu xin lỗi và hẹn lại").click()
         says(page, "phải sau ngày hẹn hiện tại 05/11/2025")
-        page.get_by_label("Ngày hẹn trả mới").fill("2025-11-12")
+        new_due.fill("12/11/2025")
         page.get_by_role("button", name="Lập phiếu xin lỗi và hẹn lại").click()
         says(page, "hẹn trả kết quả vào 12/11/2025")
+        expect(new_due).not_to_have_attribute("aria-invalid", "true")
         page.locator(".kns-bo-slip").wait_for()
         assert "Ngày hẹn trả kết quả ban đầu: 05/11/2025" in page.locator(
             ".kns-bo-slip").inner_text()
         assert "12/11/2025" in row(page, code).inner_text()
         screenshot(page, "backoffice-apology")
+
+        # The slip downloads as a page that opens in the browser and prints on A5.
+        with page.expect_download() as download:
+            page.locator("a.kns-slip-html").click()
+        slip = tmp_path / download.value.suggested_filename
+        download.value.save_as(slip)
+        assert slip.name == "phieu-xin-loi-" + code.replace(".", "-").lower() + ".html"
+        printed = page.context.new_page()
+        printed.goto(slip.as_uri())
+        words = printed.locator("main").inner_text()
+        for expected in ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG TRÚC LÂM",
+                         "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+                         "Kính gửi: Ông/Bà Trần Văn Bình", code, "Đăng ký thường trú",
+                         "05/11/2025", "12/11/2025", "Chờ cơ quan khác xác minh",
+                         "Mẫu số 04", "BẢN TẬP DƯỢT"):
+            assert expected in words, expected
+        assert printed.get_by_role("button", name="In phiếu").is_visible()
+        screenshot(printed, "backoffice-apology-slip")
+        printed.emulate_media(media="print")
+        assert not printed.get_by_role("button", name="In phiếu").is_visible()
+        printed.close()
+
+        page.get_by_role("button", name="Tạo tệp PDF của phiếu").click()
+        page.locator("a.kns-slip-pdf").wait_for(timeout=60_000)
+        with page.expect_download() as download:
+            page.locator("a.kns-slip-pdf").click()
+        pdf = tmp_path / download.value.suggested_filename
+        download.value.save_as(pdf)
+        assert pdf.suffix == ".pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+        assert rec.outside() == []
+        assert rec.console_errors == [] and rec.page_errors == []
+
+
+def test_attached_scans_open_in_a_preview_and_the_desk_reads_labels(apps, voila, who):
+    from kynangso.domain.attachments import Attachment, sample_attachment, samples_for
+
+    [form_scan] = samples_for("to-khai-ct01")
+    files = {"to-khai-ct01": sample_attachment("to-khai-ct01", form_scan).to_dict(),
+             "cho-o-hop-phap": Attachment("cho-o-hop-phap", "hop-dong-thue-nha.pdf", 234_567,
+                                          "tai-len", "ab" * 32).to_dict()}
+    volunteer = who("tnv")
+    with apps.box(volunteer, "trainee") as box:
+        box.learners.join("Trần Văn An")
+        code = box.dossiers.create(
+            "thuong-tru", {"ho_ten": "Nguyễn Thị Lan", "gioi_tinh": "nu"}, channel="vneid",
+            documents=DOCS, form={"nguon": "vneid", "tep_dinh_kem": files}).code
+        box.dossiers.submit(code)
+    with browser_page(DESK) as (page, rec):
+        load(page, voila, official(who))
+        open_dossier(page, code)
+        detail = page.locator(".kns-bo-detail").inner_text()
+        assert "Nữ" in detail and "VNeID" in detail and "Trần Văn An" in detail
+        for stored in ("\tnu\n", "vneid", volunteer):
+            assert stored not in detail, stored
+
+        page.get_by_role("button", name="Xem bản scan: Tờ khai thay đổi thông tin cư trú").click()
+        scan = page.get_by_role("img", name="Bản scan giả lập của «Tờ khai thay đổi thông tin cư trú",
+                                exact=False)
+        scan.wait_for()
+        assert scan.evaluate("img => img.complete && img.naturalWidth > 0")
+        screenshot(page, "backoffice-scan-sample")
+        page.get_by_role("button", name="Xem bản scan: Giấy tờ chứng minh chỗ ở hợp pháp").click()
+        stand_in = page.get_by_role("img", name="Trang thay cho bản scan «Giấy tờ chứng minh",
+                                    exact=False)
+        stand_in.wait_for()
+        assert stand_in.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert page.locator(".kns-bo-scan img").count() == 1  # one preview at a time
+        screenshot(page, "backoffice-scan-stand-in")
+        page.get_by_role("button", name="Đóng bản xem").click()
+        stand_in.wait_for(state="detached")
         assert rec.outside() == []
         assert rec.console_errors == [] and rec.page_errors == []
 

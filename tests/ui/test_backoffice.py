@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import subprocess
 import sys
@@ -46,6 +47,11 @@ def opened(box, code):
     screen.picker.value = code
     screen.open_button.click()
     return screen
+
+
+def detail_text(screen):
+    """The open dossier's card as plain text: above and below its scans."""
+    return plain(screen.detail_html.value + " " + screen.detail_rest.value)
 
 
 def row_class(html, code):
@@ -180,7 +186,7 @@ def test_opening_shows_applicant_documents_fee_history_and_is_logged(world):
     box, volunteer, _ = world
     code = submit(volunteer, documents=["to-khai-ct01"])
     screen = opened(box, code)
-    detail = plain(screen.detail_html.value)
+    detail = detail_text(screen)
     assert "Họ và tên Nguyễn Thị Lan" in detail
     assert "Địa chỉ nơi ở hiện tại Tổ 3, phường Trúc Lâm" in detail
     assert "Thiếu 1 giấy tờ bắt buộc: Giấy tờ chứng minh chỗ ở hợp pháp" in detail
@@ -198,7 +204,7 @@ def test_complete_documents_and_paid_fee_are_shown(world):
     box, volunteer, _ = world
     code = submit(volunteer)
     box.dossiers.mark_fee_paid(code, "TT-0001", 10_000)
-    detail = plain(opened(box, code).detail_html.value)
+    detail = detail_text(opened(box, code))
     assert "Đủ giấy tờ bắt buộc" in detail
     assert "10.000 ₫ — ĐÃ NỘP" in detail
 
@@ -208,7 +214,7 @@ def test_unverified_fee_is_shown_as_unverified(world):
     procedure = volunteer.dossiers.catalogue["gia-han-bhyt"]
     dossier = volunteer.dossiers.create("gia-han-bhyt", APPLICANT, channel=procedure.channels[0])
     volunteer.dossiers.submit(dossier.code)
-    assert "chưa kiểm chứng, không thu" in plain(opened(box, dossier.code).detail_html.value)
+    assert "chưa kiểm chứng, không thu" in detail_text(opened(box, dossier.code))
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -223,7 +229,7 @@ def test_receive_computes_and_shows_the_due_date(world):
     assert "7 ngày làm việc" in screen.message_text
     assert box.dossiers.get(code).due_date == date(2025, 11, 19)
     assert code in screen.dossier_table.value and code not in screen.waiting_table.value
-    assert "Ngày hẹn trả kết quả: 19/11/2025" in plain(screen.detail_html.value)
+    assert "Ngày hẹn trả kết quả: 19/11/2025" in detail_text(screen)
 
 
 def test_full_flow_writes_the_desk_events(world):
@@ -271,8 +277,8 @@ def test_supplement_needs_a_reason(world):
     assert box.dossiers.get(code).state is State.SUPPLEMENT_REQUESTED
     assert "Đã gửi yêu cầu bổ sung" in screen.message_text
     assert screen.reason.value == ""
-    assert "Đang chờ người nộp bổ sung: Thiếu giấy tờ" in plain(screen.detail_html.value)
-    assert "đang chờ người nộp" in plain(screen.detail_html.value)
+    assert "Đang chờ người nộp bổ sung: Thiếu giấy tờ" in detail_text(screen)
+    assert "đang chờ người nộp" in detail_text(screen)
 
 
 def test_reject_needs_a_reason(world):
@@ -285,7 +291,7 @@ def test_reject_needs_a_reason(world):
     screen.reason.value = "Không thuộc thẩm quyền của phường"
     screen.reject_button.click()
     assert box.dossiers.get(code).state is State.REJECTED
-    assert "Không thuộc thẩm quyền của phường" in plain(screen.detail_html.value)
+    assert "Không thuộc thẩm quyền của phường" in detail_text(screen)
     assert row_class(screen.dossier_table.value, code) == ""
 
 
@@ -301,9 +307,11 @@ def test_unverified_deadline_asks_for_a_due_date(world):
     screen.receive_button.click()
     assert "chưa kiểm chứng" in screen.message_text and "ngày hẹn" in screen.message_text
     assert box.dossiers.get(dossier.code).state is State.SUBMITTED
-    screen.manual_due.value = date(2025, 11, 12)
+    assert "kns-invalid" in screen.manual_due._dom_classes  # the refusal marks the box
+    screen.manual_due.value = "12/11/2025"
     screen.receive_button.click()
     assert box.dossiers.get(dossier.code).due_date == date(2025, 11, 12)
+    assert "kns-invalid" not in screen.manual_due._dom_classes
 
 
 def test_verified_deadline_has_no_manual_date(world):
@@ -322,15 +330,18 @@ def test_apology_slip_checks_date_and_reason(world):
     before = box.dossiers.get(code)
 
     screen.apology_reason.value = "Chờ xác minh của công an"
-    screen.apology_button.click()  # no date picked
-    assert "Ngày hẹn trả kết quả mới phải là một ngày" in screen.message_text
-    screen.new_due.value = date(2025, 11, 19)  # not later than the due date
+    screen.apology_button.click()  # no date typed
+    assert screen.message_text.startswith("Chưa nhập Ngày hẹn trả mới")
+    assert "kns-invalid" in screen.new_due._dom_classes
+    screen.new_due.value = "19/11/2025"  # not later than the due date
     screen.apology_button.click()
     assert "phải sau ngày hẹn hiện tại 19/11/2025" in screen.message_text
-    screen.new_due.value = date(2025, 11, 24)
+    screen.new_due.value = "24/11/2025"
     screen.apology_reason.value = ""
     screen.apology_button.click()
     assert "Chưa nhập Lý do" in screen.message_text
+    assert "kns-invalid" in screen.apology_reason._dom_classes
+    assert "kns-invalid" not in screen.new_due._dom_classes
     assert box.dossiers.get(code) == before
     assert box.events(action="dossier.apology") == []
 
@@ -338,19 +349,19 @@ def test_apology_slip_checks_date_and_reason(world):
     screen.apology_button.click()
     assert "hẹn trả kết quả vào 24/11/2025" in screen.message_text
     assert box.dossiers.get(code).due_date == date(2025, 11, 24)
-    detail = plain(screen.detail_html.value)
+    detail = detail_text(screen)
     assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in detail
     assert "Ngày hẹn trả kết quả ban đầu: 19/11/2025" in detail
     assert "24/11/2025" in screen.dossier_table.value
     assert "(đã hẹn lại bằng phiếu xin lỗi)" in screen.dossier_table.value
-    assert screen.new_due.value is None
+    assert screen.new_due.value == ""
 
 
 def test_apology_refused_before_reception(world):
     box, volunteer, _ = world
     code = submit(volunteer)
     screen = opened(box, code)
-    screen.new_due.value = date(2025, 11, 30)
+    screen.new_due.value = "30/11/2025"
     screen.apology_reason.value = "Chậm"
     screen.apology_button.click()
     assert "chỉ lập phiếu xin lỗi cho hồ sơ đã tiếp nhận" in screen.message_text
@@ -364,7 +375,7 @@ def test_action_after_someone_else_moved_it_shows_the_new_state(world):
     box.as_actor("cb-khac", "official").dossiers.receive(code)
     screen.receive_button.click()
     assert "«Đã tiếp nhận», không thể chuyển sang «Đã tiếp nhận»" in screen.message_text
-    assert "Đã tiếp nhận" in plain(screen.detail_html.value)
+    assert "Đã tiếp nhận" in detail_text(screen)
 
 
 # --- KPI -----------------------------------------------------------------------------------
@@ -454,7 +465,7 @@ def test_a_new_screen_over_the_same_store_shows_the_work_done(world, tmp_path):
         assert "19/11/2025" in reloaded.dossier_table.value
         reloaded.picker.value = code
         reloaded.open_button.click()
-        assert "Đã tiếp nhận 10/11/2025 08:00 cb-binh" in plain(reloaded.detail_html.value)
+        assert "Đã tiếp nhận 10/11/2025 08:00 cb-binh" in detail_text(reloaded)
     finally:
         again.close()
 
@@ -477,7 +488,7 @@ def test_form_reads_with_the_portal_labels_and_file_names(world):
         "chung-thuc-ban-sao", APPLICANT, channel="cong-dvc", documents=["ban-chinh"],
         form={"so_trang": 3, "tep_dinh_kem": {"ban-chinh": {"ten_tep": "bang-tot-nghiep.png"}}})
     volunteer.dossiers.submit(dossier.code)
-    detail = plain(opened(box, dossier.code).detail_html.value)
+    detail = detail_text(opened(box, dossier.code))
     assert "Số trang của bản chính 3" in detail
     assert "Tệp đính kèm bang-tot-nghiep.png" in detail and "so_trang" not in detail
 
@@ -488,7 +499,7 @@ def test_the_form_reads_as_the_resident_chose_it_not_as_stored_codes(world):
         "thuong-tru", APPLICANT, channel="cong-dvc", documents=RESIDENCE_DOCS,
         form={"dia_chi": "Tổ 3, phường Trúc Lâm", "nhan_ket_qua": "truc-tiep"})
     volunteer.dossiers.submit(dossier.code)
-    detail = plain(opened(box, dossier.code).detail_html.value)
+    detail = detail_text(opened(box, dossier.code))
     assert "Hình thức nhận kết quả Nhận trực tiếp" in detail
     assert "truc-tiep" not in detail
 
@@ -539,7 +550,7 @@ def test_due_date_always_shows_the_receipt_rule_to_the_official(world):
     screen = opened(box, code)
     screen.receive_button.click()
     assert RECEIPT_RULE in screen.message_text
-    detail = plain(screen.detail_html.value)
+    detail = detail_text(screen)
     assert "Ngày hẹn trả kết quả: 19/11/2025" in detail and RECEIPT_RULE in detail
     assert "ngày nghỉ chưa kiểm chứng" not in detail
 
@@ -553,6 +564,264 @@ def test_due_date_names_the_unverified_day_off_it_counts(world):
     note = "Hạn này tính cả ngày nghỉ chưa kiểm chứng: 24/11/2026 – Ngày Văn hóa Việt Nam"
     assert box.dossiers.get(code).due_date == date(2026, 12, 3)  # from Monday 23/11
     assert note in screen.message_text
-    detail = plain(screen.detail_html.value)
+    detail = detail_text(screen)
     assert "Ngày hẹn trả kết quả: 03/12/2026" in detail
     assert note in detail and RECEIPT_RULE in detail
+
+
+# --- issue 13: labels, scans, the slip on paper, typed dates, reload ---------------------------
+
+
+def vneid_dossier(volunteer, documents=RESIDENCE_DOCS, files=None):
+    """What VNeID's hand-off stores: codes for sex and source, as the app sends them."""
+    applicant = {**APPLICANT, "gioi_tinh": "nu", "ngay_sinh": "05/09/1985"}
+    form = {"nguon": "vneid", **({"tep_dinh_kem": files} if files else {})}
+    dossier = volunteer.dossiers.create("thuong-tru", applicant, channel="vneid",
+                                        documents=documents, form=form)
+    volunteer.dossiers.submit(dossier.code)
+    return dossier.code
+
+
+def test_the_desk_reads_labels_not_stored_codes(world):
+    box, volunteer, _ = world
+    box.learners.join("Lê Thị Bình")
+    volunteer.learners.join("Trần Văn An")
+    code = vneid_dossier(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    shown = detail_text(screen)
+    assert "Giới tính Nữ" in shown and "Nguồn hồ sơ VNeID" in shown
+    assert "Kênh nộp: VNeID" in shown
+    # The history names people, not their ids.
+    assert "Đã nộp 10/11/2025 08:00 Trần Văn An" in shown
+    assert "Đã tiếp nhận 10/11/2025 08:00 Lê Thị Bình" in shown
+    for stored in (" nu ", "vneid", "tnv-an", "cb-binh", "received", "submitted"):
+        assert stored not in f" {shown} ", stored
+    assert "VNeID" in screen.waiting_table.value + screen.dossier_table.value
+
+
+def test_shown_value_keeps_what_it_does_not_know():
+    from kynangso.ui.backoffice import shown_value
+
+    assert shown_value("gioi_tinh", "nam") == "Nam"
+    assert shown_value("gioi_tinh", "không rõ") == "không rõ"
+    assert shown_value("nguon", "cong-dvc") == "Cổng Dịch vụ công quốc gia"
+    assert shown_value("trang_thai", "processing") == "Đang xử lý"
+    assert shown_value("ghi_chu", "vneid") == "vneid"  # a free text field stays as typed
+
+
+def test_a_learner_without_a_name_is_shown_by_id(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    assert "Đã nộp 10/11/2025 08:00 tnv-an" in detail_text(opened(box, code))
+
+
+def attached_files():
+    from kynangso.domain.attachments import Attachment, sample_attachment, samples_for
+
+    [form_scan] = samples_for("to-khai-ct01")
+    sample = sample_attachment("to-khai-ct01", form_scan)
+    upload = Attachment("cho-o-hop-phap", "hop-dong-thue-nha.pdf", 234_567, "tai-len", "ab" * 32)
+    return {"to-khai-ct01": sample.to_dict(), "cho-o-hop-phap": upload.to_dict()}
+
+
+def scan_button(screen, name):
+    return next(b for b in screen.scan_buttons.children if b.description == f"Xem bản scan: {name}")
+
+
+def test_attached_scans_open_in_a_preview_with_a_text_alternative(world):
+    box, volunteer, _ = world
+    code = vneid_dossier(volunteer, files=attached_files())
+    screen = opened(box, code)
+    assert [b.description for b in screen.scan_buttons.children] == [
+        "Xem bản scan: Tờ khai thay đổi thông tin cư trú (CT01)",
+        "Xem bản scan: Giấy tờ chứng minh chỗ ở hợp pháp"]
+    assert "<img" not in screen.scan_view.value
+
+    scan_button(screen, "Tờ khai thay đổi thông tin cư trú (CT01)").click()
+    figure = screen.scan_view.value
+    assert 'src="data:image/png;base64,' in figure
+    alt = re.search(r'alt="([^"]+)"', figure).group(1)
+    assert alt.startswith("Bản scan giả lập của «Tờ khai thay đổi thông tin cư trú")
+    assert "Tờ khai đã điền (mẫu)" in alt
+    assert "Đang xem bản scan" in screen.message_text
+
+    scan_button(screen, "Giấy tờ chứng minh chỗ ở hợp pháp").click()
+    figure = screen.scan_view.value
+    svg = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', figure).group(1)
+    page = base64.b64decode(svg).decode("utf-8")
+    assert "BẢN SCAN GIẢ LẬP" in page and "GIẤY TỜ CHỨNG MINH CHỖ Ở" in page
+    assert "hop-dong-thue-nha.pdf" in page
+    assert "hop-dong-thue-nha.pdf (229 KB, tệp tải lên)" in plain(figure)
+    assert "không lưu nội dung" in re.search(r'alt="([^"]+)"', figure).group(1)
+    assert [(e.payload["document"], e.payload["sample"])
+            for e in box.events(action="backoffice.scan_viewed")] == [
+        ("to-khai-ct01", True), ("cho-o-hop-phap", False)]
+
+    next(b for b in screen.scan_buttons.children if b.description == "Đóng bản xem").click()
+    assert "<img" not in screen.scan_view.value
+
+
+def test_a_document_attached_without_a_file_still_previews(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)  # documents named, no file details (a script's dossier)
+    screen = opened(box, code)
+    scan_button(screen, "Giấy tờ chứng minh chỗ ở hợp pháp").click()
+    assert "data:image/svg+xml" in screen.scan_view.value
+
+
+def test_a_reload_brings_back_the_open_dossier_its_scan_and_the_kpi(world):
+    box, volunteer, _ = world
+    code = vneid_dossier(volunteer, files=attached_files())
+    screen = opened(box, code)
+    scan_button(screen, "Tờ khai thay đổi thông tin cư trú (CT01)").click()
+    screen.kpi_button.click()
+    again = BackofficeScreen(box)
+    assert again.current == code and code in again.detail_html.value
+    assert "data:image/png" in again.scan_view.value
+    assert again.kpi_panel.children
+    assert len(box.events(action="backoffice.opened_dossier")) == 1
+    next(b for b in again.detail.children[2].children if b.description == "Đóng hồ sơ").click()
+    assert BackofficeScreen(box).current is None
+
+
+def late_with_slip(world):
+    box, volunteer, trainer = world
+    box.learners.join("Lê Thị Bình")
+    code = submit(volunteer)  # due 19/11/2025
+    screen = opened(box, code)
+    screen.receive_button.click()
+    trainer.set_clock(datetime(2025, 11, 19, 14, 0))
+    screen.new_due.value = "24/11/2025"
+    screen.apology_reason.value = "Chờ xác minh của công an"
+    screen.apology_button.click()
+    return screen, code
+
+
+def test_the_apology_slip_downloads_as_a_page_to_print(world):
+    screen, code = late_with_slip(world)
+    assert "Tải phiếu ở mục «Phiếu xin lỗi đã lập»" in screen.message_text
+    links = screen.slip_downloads.value
+    stem = "phieu-xin-loi-" + code.replace(".", "-").lower()
+    assert f'download="{stem}.html"' in links
+    encoded = re.search(r'href="data:text/html;charset=utf-8;base64,([^"]+)"', links).group(1)
+    page = base64.b64decode(encoded).decode("utf-8")
+    assert '<html lang="vi">' in page and "@media print" in page and "size: A5" in page
+    words = plain(page)
+    for expected in ("ỦY BAN NHÂN DÂN PHƯỜNG TRÚC LÂM",
+                     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG TRÚC LÂM",
+                     "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+                     "Kính gửi: Ông/Bà Nguyễn Thị Lan", f"Mã hồ sơ {code}",
+                     "Thủ tục Đăng ký thường trú",
+                     "Ngày hẹn trả kết quả ban đầu 19/11/2025",
+                     "Ngày hẹn trả kết quả mới 24/11/2025",
+                     "Lý do chậm trả kết quả Chờ xác minh của công an",
+                     "Trúc Lâm, ngày 19 tháng 11 năm 2025", "Lê Thị Bình", "BẢN TẬP DƯỢT",
+                     "Mẫu số 04", "Thông tư 01/2018/TT-VPCP", "Thông tư 03/2025/TT-VPCP"):
+        assert expected in words, expected
+    assert box_events(screen, "backoffice.slip_printed") == []
+
+
+def box_events(screen, action):
+    return screen.box.events(action=action)
+
+
+def test_the_apology_slip_as_a_pdf_on_request(world):
+    screen, _code = late_with_slip(world)
+    assert "kns-slip-pdf" not in screen.slip_downloads.value  # made only when asked
+    screen.slip_pdf_button.click()
+    links = screen.slip_downloads.value
+    encoded = re.search(r'href="data:application/pdf;base64,([^"]+)"', links).group(1)
+    assert base64.b64decode(encoded)[:5] == b"%PDF-"
+    assert "kns-slip-html" in links  # the page to print stays offered
+    assert box_events(screen, "backoffice.slip_printed")[0].payload == {
+        "formats": ["html", "pdf"]}
+    assert "PDF" in screen.message_text
+
+
+def test_a_dossier_without_a_slip_offers_none(world):
+    box, volunteer, _ = world
+    screen = opened(box, submit(volunteer))
+    assert screen.slip_box.children == ()
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "2026-03-05", "mai"])
+def test_a_bad_date_is_refused_on_its_field_without_echoing_it(world, typed):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = opened(box, code)
+    screen.receive_button.click()
+    screen.new_due.value = typed
+    screen.apology_reason.value = "Chờ xác minh"
+    screen.apology_button.click()
+    # The date rule's own words (domain/identity.py), naming the field, not the input.
+    assert screen.message_text.startswith("Ngày hẹn trả kết quả")
+    assert typed not in screen.message_text
+    assert "kns-invalid" in screen.new_due._dom_classes
+    assert box.dossiers.get(code).apology is None
+    refused = box.events(action="backoffice.action_refused")[-1].payload
+    assert (refused["step"], refused["field"]) == ("apologise", "ngay_hen_tra")
+
+
+def test_date_boxes_are_typed_with_a_vietnamese_placeholder(world):
+    import ipywidgets as W
+
+    box, volunteer, _ = world
+    screen = opened(box, submit(volunteer))
+    assert isinstance(screen.new_due, W.Text) and isinstance(screen.manual_due, W.Text)
+    assert screen.new_due.placeholder == "ngày/tháng/năm, ví dụ 05/03/2026"
+    assert not [w for w in walk(screen.widget) if isinstance(w, W.DatePicker)]
+
+
+def walk(root):
+    yield root
+    for child in getattr(root, "children", ()):
+        yield from walk(child)
+
+
+def test_the_picker_starts_unchosen_and_an_empty_choice_marks_it(world):
+    box, volunteer, _ = world
+    code = submit(volunteer)
+    screen = BackofficeScreen(box)
+    assert screen.picker.options[0] == ("Chưa chọn", None) and screen.picker.value is None
+    assert (code in [c for _label, c in screen.picker.options])
+    screen.open_button.click()
+    assert "kns-invalid" in screen.picker._dom_classes
+    screen.picker.value = code
+    screen.open_button.click()
+    assert "kns-invalid" not in screen.picker._dom_classes
+
+
+def test_the_desk_starts_with_a_step_heading(world):
+    box, volunteer, _ = world
+    screen = BackofficeScreen(box)
+    assert screen.body.children[0].value.startswith('<h2 class="kns-step"')
+    assert "Bàn làm việc của cán bộ một cửa" in screen.body.children[0].value
+    refused = BackofficeScreen(volunteer)
+    assert refused.body.children[0].value.startswith('<h2 class="kns-step"')
+
+
+# --- the slip's data and paper (domain/slips.py) ----------------------------------------------
+
+
+def test_the_slip_names_the_official_forms_it_follows():
+    from kynangso.domain.slips import slip_template
+
+    template = slip_template()
+    assert template.title == "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+    assert template.paper == "A5"
+    [old, current] = template.forms
+    assert (old.number, old.title) == ("Mẫu số 04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    assert old.circular.startswith("Thông tư 01/2018/TT-VPCP")
+    assert current.title == "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
+    assert current.circular.startswith("Thông tư 03/2025/TT-VPCP")
+    for form in template.forms:
+        assert form.source and form.checked <= date.today()
+        assert not form.verified  # only a listing of the forms was read, and it says so
+
+
+def test_the_slip_follows_the_language(world, english):
+    screen, _code = late_with_slip(world)  # the whole desk in English
+    encoded = re.search(r"base64,([^\"]+)\"", screen.slip_downloads.value).group(1)
+    page = base64.b64decode(encoded).decode("utf-8")
+    assert '<html lang="en">' in page and "Nguyễn Thị Lan" in page

@@ -68,6 +68,7 @@ def test_font_size_and_contrast_settings(box):
 def test_counter_calls_next_and_says_when_empty(box):
     KioskScreen(box).field_buttons[0].click()
     display = CounterDisplay(box.as_actor("cb", "official"))
+    display.counter.value = 1
     display.call_button.click()
     assert display.message_text == "Mời công dân có số 1001 đến quầy 1."
     assert "1001" in display.board.value
@@ -77,7 +78,7 @@ def test_counter_calls_next_and_says_when_empty(box):
 
 def test_counter_display_for_a_trainee_has_no_call_button(box):
     display = CounterDisplay(box)
-    assert display.call_button not in display.body.children[1].children
+    assert display.call_button not in display.body.children[2].children
 
 
 def test_session_reads_person_from_url(tmp_path, monkeypatch):
@@ -87,3 +88,28 @@ def test_session_reads_person_from_url(tmp_path, monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "nguoi=<script>&vai=admin")
     with open_box(path=tmp_path / "s.sqlite") as b:
         assert (b.actor, b.role) == ("hoc-vien", "trainee")
+
+
+def test_kiosk_is_a_large_touch_screen_and_the_counter_a_desktop(box):
+    kiosk, counter = KioskScreen(box), CounterDisplay(box)
+    assert "kns-kiosk" in kiosk.widget._dom_classes
+    assert "kns-phone" not in kiosk.widget._dom_classes
+    assert "kns-desktop" in counter.widget._dom_classes
+
+
+def test_each_view_starts_with_a_step_heading(box):
+    screen = KioskScreen(box)
+    assert "Chọn lĩnh vực" in screen.body.children[0].value
+    screen.field_buttons[0].click()
+    assert "Số thứ tự của bạn" in screen.body.children[0].value
+    assert '<h2 class="kns-step"' in CounterDisplay(box).body.children[0].value
+
+
+def test_the_counter_must_be_chosen_before_calling(box):
+    KioskScreen(box).field_buttons[0].click()
+    display = CounterDisplay(box.as_actor("cb", "official"))
+    assert display.counter.value is None and display.counter.options[0][0] == "Chưa chọn"
+    display.call_button.click()
+    assert display.message_text.startswith("Chưa chọn quầy")
+    assert "kns-invalid" in display.counter._dom_classes
+    assert box.events(action="queue.called") == []

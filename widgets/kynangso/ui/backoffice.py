@@ -7,30 +7,48 @@ The rules live below the screen: moves, reasons and apology slips in
 ``domain/workcalendar.py``, the report in ``domain/kpi.py``. A refused action shows
 the domain's Vietnamese message and leaves the dossier as it was.
 
+What the desk shows reads as labels, not stored codes ("Nữ", "VNeID", the official's
+name); an attached scan opens in a preview (``domain/scanview.py``) and an apology slip
+downloads as a page to print or a PDF (``domain/slips.py``). The open dossier and the KPI
+panel come back after a reload (``box.drafts``).
+
 pandas is imported only when the KPI panel is opened, so the app's kernel stays light.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 
 from ..domain import dossier as lifecycle
-from ..domain.catalogue import Procedure, channel_name, format_vnd, unverified_label
+from ..domain.attachments import attachments_of
+from ..domain.catalogue import (
+    CHANNELS,
+    Procedure,
+    channel_name,
+    delivery_name,
+    format_vnd,
+    unverified_label,
+)
 from ..domain.dossier import Dossier, State
-from ..domain.identity import N_, field_label, format_date
+from ..domain.identity import N_, field_label, format_date, parse_date, parse_gender
 from ..domain.intake import decide, form_labels, readable_form
+from ..domain.scanview import scan_preview
+from ..domain.slips import apology_paper, file_stem, slip_html, slip_pdf
 from ..domain.workcalendar import Timeliness, WorkCalendar, timeliness_definition
 from ..errors import InvalidInput, KnsError, MissingEntry
-from ..i18n import _, translate
+from ..i18n import _, get_language, translate
+from ..sandbox import world
 from ..sandbox.dossiers import APPLICANT_MOVES
 from ..sandbox.store import ROLES
 from .base import Screen, esc, table
-from .session import launch
+from .session import display_name, launch
 
 if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
@@ -38,6 +56,17 @@ if TYPE_CHECKING:
 OFFICE_ROLES = ("official", "trainer")
 # Submitted, and never received: the counter still has to accept or refuse them.
 _WAITING = frozenset({State.SUBMITTED, State.RESUBMITTED})
+
+
+def _data_url(kind: str, content: bytes) -> str:
+    return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def date_placeholder() -> str:
+    """What an empty date box shows, in the current language."""
+    return _("ngày/tháng/năm, ví dụ 05/03/2026")
+
+
 _WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),
              N_("Thứ Bảy"), N_("Chủ nhật"))
 
@@ -57,6 +86,15 @@ CSS = """
 .kns-bo-slip { white-space: pre-line; border: 2px dashed #9a5b00; padding: 8px 10px;
   border-radius: 6px; margin: 4px 0; line-height: 1.5; max-width: 760px; }
 .kns-bo-missing { font-weight: 700; color: #8a1c14; }
+.kns-bo-scan { margin: 6px 0; padding: 8px; border: 1px solid #c8c8c8; border-radius: 8px;
+  max-width: 640px; background: #f6f6f6; }
+.kns-bo-scan img { display: block; max-width: 100%; height: auto; margin: 0 auto;
+  border: 1px solid #8a8a8a; background: #ffffff; }
+.kns-bo-scan figcaption { margin-top: 4px; }
+.kns-bo-print a { display: inline-flex; align-items: center; min-height: 44px;
+  margin-right: 16px; color: #0b5394; font-weight: 600; }
+.kns-contrast .kns-bo-scan { background: #000000; border-color: #ffffff; }
+.kns-contrast .kns-bo-print a { color: #ffd400; }
 .kns-bo-waiting td:first-child, .kns-bo-dossiers td:first-child { white-space: nowrap; }
 /* Pale row colours stay readable in high-contrast mode: dark text on them. */
 .kns-contrast .kns-early, .kns-contrast .kns-ontime, .kns-contrast .kns-late,
@@ -140,7 +178,38 @@ def _value(value: Any) -> str:
 
 
 def _section(text: str) -> str:
-    return f'<div class="kns-bo-section" role="heading" aria-level="2">{esc(text)}</div>'
+    # Sections sit under the step's <h2> (Screen.step_title).
+    return f'<h3 class="kns-bo-section">{esc(text)}</h3>'
+
+
+# Keys whose stored value is a channel code ("vneid", "cong-dvc"): VNeID's hand-off
+# marks its dossiers' form with ``nguon``.
+_CHANNEL_KEYS = frozenset({"nguon", "kenh_nop", "channel"})
+_KEY_LABELS = {"nguon": N_("Nguồn hồ sơ")}
+
+
+def shown_value(key: str, value: Any) -> Any:
+    """A stored value as the desk reads it: "Nữ" not "nu", "VNeID" not "vneid", a state's
+    Vietnamese name; anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if key == "gioi_tinh":
+        try:
+            return parse_gender(value).label
+        except KnsError:  # written by something else than a form: show it as it is
+            return value
+    if key in _CHANNEL_KEYS and value in CHANNELS:
+        return channel_name(value)
+    if key == "nhan_ket_qua":
+        return delivery_name(value)
+    if key == "trang_thai" and value in {s.value for s in State}:
+        return State(value).label
+    return value
+
+
+def _key_label(key: str, labels: Mapping[str, str]) -> str:
+    return labels.get(key) or (translate(_KEY_LABELS[key]) if key in _KEY_LABELS
+                               else field_label(key))
 
 
 def _pairs(mapping: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
@@ -149,7 +218,8 @@ def _pairs(mapping: Mapping[str, Any], labels: Mapping[str, str] | None = None) 
         return f'<p class="kns-muted">{esc(_("(không có)"))}</p>'
     labels = labels or {}
     return table([_("Trường"), _("Nội dung")],
-                 [(labels.get(k) or field_label(k), _value(v)) for k, v in mapping.items()])
+                 [(_key_label(k, labels), _value(shown_value(k, v)))
+                  for k, v in mapping.items()])
 
 
 # --- the screen ----------------------------------------------------------------------------
@@ -163,13 +233,23 @@ class BackofficeScreen(Screen):
     screen_id = "backoffice"
 
     def __init__(self, box: Sandbox):
-        self.current: str | None = None  # code of the open dossier, kept across re-renders
-        self.kpi_open = False
+        # Where the official was: the open dossier, its scan, the KPI panel. Kept across
+        # re-renders and, through the store's drafts, across a reload.
+        draft = box.drafts.load(self.screen_id) if box.role in OFFICE_ROLES else {}
+        current, scan = draft.get("dossier"), draft.get("scan")
+        self.current: str | None = current if isinstance(current, str) else None
+        self.scan: str | None = scan if isinstance(scan, str) else None
+        self.kpi_open = draft.get("kpi") is True
+        self.slip_links = ""  # the apology slip's download links, once prepared
         super().__init__(box)
 
     @property
     def desk(self) -> Any:
         return self.box.dossiers
+
+    def _remember(self) -> None:
+        self.box.drafts.save(self.screen_id, {"dossier": self.current, "scan": self.scan,
+                                              "kpi": self.kpi_open})
 
     # -- building --------------------------------------------------------------------
 
@@ -214,8 +294,7 @@ class BackofficeScreen(Screen):
         self.dossier_table = W.HTML()
         self.dossier_table.add_class("kns-bo-dossiers")
 
-        self.picker = W.Dropdown(options=[], description=_("Chọn hồ sơ"), style=wide,
-                                 layout=W.Layout(width="640px"))
+        self.picker = self.choice(_("Chọn hồ sơ"), [], width="640px")
         self.open_button = self.button(_("Mở hồ sơ"), self.open_selected, style="primary")
         opener = W.HBox([self.picker, self.open_button], layout=W.Layout(flex_flow="row wrap"))
 
@@ -224,13 +303,17 @@ class BackofficeScreen(Screen):
         self.kpi_panel = W.VBox()
         self.kpi_panel.add_class("kns-bo-kpi")
 
-        self.show(self.html(CSS), toolbar, self.kpi_panel,
+        self.show(self.step_title(_("Bàn làm việc của cán bộ một cửa")), self.html(CSS),
+                  toolbar, self.kpi_panel,
                   self.waiting_title, self.waiting_table,
                   self.list_title, filters, legend, self.dossier_table,
                   self.html(_section(_("Xem và xử lý hồ sơ"))), opener, self.detail)
         self.refresh_lists()
         if self.current is not None:
-            self.open_dossier(self.current, log=False)
+            try:
+                self.open_dossier(self.current, log=False)
+            except MissingEntry:  # gone since (a trainer reset the class world)
+                self.current = self.scan = None
         if self.kpi_open:
             self.show_kpi()
 
@@ -239,7 +322,7 @@ class BackofficeScreen(Screen):
         text = _("Màn hình này dành cho cán bộ một cửa. Bạn đang mở với vai «{role}». Hãy mở "
                  "lại đường dẫn với ?vai=official, hoặc hỏi giảng viên.").format(
                      role=translate(ROLES.get(role, role)))
-        self.show()
+        self.show(self.step_title(_("Chưa mở được phần mềm một cửa")))
         self.error(text)
         self.box.record("backoffice.wrong_role", None, role=role)
 
@@ -318,7 +401,8 @@ class BackofficeScreen(Screen):
                     f"{d.applicant.get('ho_ten') or '—'} ({d.state.label})", d.code)
                    for d in waiting + [d for d in everything if d.code not in waiting_codes]]
         keep = self.picker.value
-        self.picker.options = options
+        # The first option stays "Chưa chọn" (Screen.choice), never a silent dossier.
+        self.picker.options = [(_("Chưa chọn"), None), *options]
         codes = [code for _label, code in options]
         self.picker.value = keep if keep in codes else (self.current if self.current in codes
                                                          else None)
@@ -328,34 +412,50 @@ class BackofficeScreen(Screen):
     def open_selected(self) -> None:
         code = self.picker.value
         if not code:
-            raise InvalidInput(_("Chưa chọn {label}: hãy chọn một hồ sơ trong danh sách")
-                               .format(label=field_label("ma_ho_so")), field="ma_ho_so",
-                               value=code)
+            self.field_error(self.picker, _("Chưa chọn {label}: hãy chọn một hồ sơ trong danh "
+                                            "sách").format(label=field_label("ma_ho_so")))
+            return
         self.open_dossier(code)
 
     def open_dossier(self, code: str, *, log: bool = True) -> Dossier:
         """Show one dossier with its documents, fee, history and the desk's actions."""
         dossier = self.desk.get(code)
+        if dossier.code != self.current:
+            self.scan = None  # a preview belongs to the dossier it came from
         self.current = dossier.code
+        self.slip_links = ""
         if self.picker.value != dossier.code and dossier.code in [c for _l, c in
                                                                   self.picker.options]:
             self.picker.value = dossier.code
         self._build_actions(dossier)
         self._show_detail(dossier)
         if log:
+            self._remember()
             self.box.record("backoffice.opened_dossier", dossier.code,
                             state=dossier.state.value, procedure=dossier.procedure_code)
             self.info(_("Đã mở hồ sơ {code}.").format(code=dossier.code))
         return dossier
 
     def close_dossier(self) -> None:
-        self.current = None
+        self.current = self.scan = None
+        self.slip_links = ""
         self.detail.children = ()
+        self._remember()
         self.clear()
 
     def _build_actions(self, dossier: Dossier) -> None:
         wide = {"description_width": "initial"}
+        # The dossier's card: what was sent, its scans (buttons need widgets), the rest.
         self.detail_html = W.HTML()
+        self.scan_buttons = W.HBox(layout=W.Layout(flex_flow="row wrap"))
+        self.scan_view = W.HTML()
+        self.scan_view.add_class("kns-bo-scan-view")
+        self.detail_rest = W.HTML()
+        self.slip_box = W.VBox()
+        self.slip_box.add_class("kns-bo-print")
+        card = W.VBox([self.detail_html, self.scan_buttons, self.scan_view, self.detail_rest,
+                       self.slip_box])
+        card.add_class("kns-card")
         self.receive_button = self.button(_("Tiếp nhận"), self.receive, style="primary")
         self.processing_button = self.button(_("Bắt đầu xử lý"), self.start_processing,
                                              width="auto")
@@ -367,8 +467,10 @@ class BackofficeScreen(Screen):
         steps = W.HBox([self.receive_button, self.processing_button, self.resolve_button,
                         self.return_button, self.close_button],
                        layout=W.Layout(flex_flow="row wrap"))
-        self.manual_due = W.DatePicker(
-            description=_("Ngày hẹn trả (thủ tục có thời hạn chưa kiểm chứng)"), style=wide)
+        # Typed dates, not a date picker: the browser's picker speaks the browser's
+        # language and order (mm/dd in an English browser).
+        self.manual_due = self.text(_("Ngày hẹn trả (thủ tục có thời hạn chưa kiểm chứng)"),
+                                    placeholder=date_placeholder(), width="640px")
         procedure = self._procedure(dossier)
         manual = procedure is not None and procedure.time.kind == "unverified"
         self.reason = W.Textarea(
@@ -379,14 +481,16 @@ class BackofficeScreen(Screen):
                                              style="warning", width="auto")
         self.reject_button = self.button(_("Từ chối hồ sơ"), self.reject, style="danger",
                                          width="auto")
-        self.new_due = W.DatePicker(description=_("Ngày hẹn trả mới"), style=wide)
+        self.new_due = self.text(_("Ngày hẹn trả mới"), placeholder=date_placeholder(),
+                                 width="480px")
         self.apology_reason = self.text(_("Lý do chậm trả kết quả"), width="520px",
                                         placeholder=_("Ví dụ: chờ cơ quan khác xác minh"))
         self.apology_button = self.button(_("Lập phiếu xin lỗi và hẹn lại"), self.apologise,
                                           style="warning", width="auto")
         apology_hint = _("Dùng khi hồ sơ không kịp trả đúng ngày hẹn: ngày hẹn mới phải sau "
-                         "ngày hẹn hiện tại. Bấm vào ô ngày để chọn trên lịch.")
-        parts: list[W.Widget] = [self.detail_html,
+                         "ngày hẹn hiện tại. Gõ ngày theo dạng ngày/tháng/năm. Phiếu đã lập "
+                         "tải về được để in cho người nộp.")
+        parts: list[W.Widget] = [card,
                                  self.html(f"<h4>{esc(_('Thao tác của cán bộ'))}</h4>"), steps]
         if manual:
             parts.append(self.manual_due)
@@ -417,10 +521,16 @@ class BackofficeScreen(Screen):
             next_steps = _("không còn bước nào (hồ sơ đã kết thúc)")
         else:
             next_steps = _("chưa có bước nào cho cán bộ: đang chờ người nộp")
-        parts = [
-            '<div class="kns-card">',
-            f'<div class="kns-bo-section" role="heading" aria-level="2">'
-            f"{esc(_('Hồ sơ'))} {esc(dossier.code)} — {esc(name)}</div>",
+        names: dict[str, str] = {}
+
+        def person(actor: str) -> str:
+            if actor not in names:
+                names[actor] = self.person_name(actor)
+            return names[actor]
+
+        top = [
+            f'<h3 class="kns-bo-section">'
+            f"{esc(_('Hồ sơ'))} {esc(dossier.code)} — {esc(name)}</h3>",
             f"<div><b>{esc(_('Trạng thái'))}:</b> <span class=\"kns-bo-state\">"
             f"{esc(dossier.state.label)}</span> · <b>{esc(_('Kênh nộp'))}:</b> "
             f"{esc(channel_name(dossier.channel))}</div>",
@@ -431,21 +541,142 @@ class BackofficeScreen(Screen):
                                                  form_labels(procedure)),
             f"<h4>{esc(_('Giấy tờ kèm theo, đối chiếu với danh mục thủ tục'))}</h4>",
             self._documents_html(dossier, procedure),
+        ]
+        rest = [
             f"<h4>{esc(_('Lệ phí'))}</h4>", self._fee_html(dossier, procedure),
             f"<h4>{esc(_('Thời hạn'))}</h4>", self._deadline_html(dossier, procedure, today),
             f"<h4>{esc(_('Quá trình xử lý'))}</h4>",
             table([_("Bước"), _("Thời điểm"), _("Người thực hiện"), _("Ghi chú")],
-                  [(s.state.label, _moment(s.at), s.actor, s.note or "")
+                  [(s.state.label, _moment(s.at), person(s.actor), s.note or "")
                    for s in dossier.history]),
         ]
         if dossier.supplement_reason and dossier.state is State.SUPPLEMENT_REQUESTED:
-            parts.append(f"<p><b>{esc(_('Đang chờ người nộp bổ sung'))}:</b> "
-                         f"{esc(dossier.supplement_reason)}</p>")
+            rest.append(f"<p><b>{esc(_('Đang chờ người nộp bổ sung'))}:</b> "
+                        f"{esc(dossier.supplement_reason)}</p>")
         if dossier.apology is not None:
-            parts += [f"<h4>{esc(_('Phiếu xin lỗi đã lập'))}</h4>",
-                      f'<div class="kns-bo-slip">{esc(dossier.apology.text())}</div>']
-        parts.append("</div>")
-        self.detail_html.value = "".join(parts)
+            rest += [f"<h4>{esc(_('Phiếu xin lỗi đã lập'))}</h4>",
+                     f'<div class="kns-bo-slip">{esc(dossier.apology.text())}</div>']
+        self.detail_html.value = "".join(top)
+        self.detail_rest.value = "".join(rest)
+        self._show_scans(dossier, procedure)
+        self._show_slip(dossier)
+
+    # -- names instead of ids ----------------------------------------------------------
+
+    def person_name(self, actor: str) -> str:
+        """The name a person practises under (the learner's own, or the class list's);
+        their id only when neither knows them."""
+        if actor == self.box.actor:
+            return display_name(self.box)
+        return display_name(self.box.as_actor(actor, self.box.role))
+
+    # -- attached scans ------------------------------------------------------------------
+
+    def _attached(self, dossier: Dossier, procedure: Procedure | None) -> dict[str, str]:
+        """Attached document codes and their names, in the procedure's order."""
+        files = attachments_of(dossier.form, dossier.documents)
+        listed = [d for d in procedure.documents if d.code in files] if procedure else []
+        names = {d.code: d.shown_name for d in listed}
+        names.update({code: code for code in files if code not in names})
+        return names
+
+    def _show_scans(self, dossier: Dossier, procedure: Procedure | None) -> None:
+        attached = self._attached(dossier, procedure)
+        if self.scan not in attached:
+            self.scan = None
+        buttons = [self.button(_("Xem bản scan: {doc}").format(doc=name),
+                               partial(self.view_scan, code), width="auto",
+                               style="info" if code == self.scan else "")
+                   for code, name in attached.items()]
+        if self.scan is not None:
+            buttons.append(self.button(_("Đóng bản xem"), self.close_scan, width="auto"))
+        self.scan_buttons.children = tuple(buttons)
+        if not attached:
+            self.scan_view.value = (f'<p class="kns-muted">'
+                                    f'{esc(_("Hồ sơ không có tệp đính kèm để xem."))}</p>')
+        elif self.scan is None:
+            self.scan_view.value = (f'<p class="kns-muted">'
+                                    f'{esc(_("Bấm một giấy tờ ở trên để xem bản scan."))}</p>')
+        else:
+            self.scan_view.value = self._scan_figure(dossier, self.scan, attached[self.scan])
+
+    def _scan_figure(self, dossier: Dossier, code: str, name: str) -> str:
+        attachment = attachments_of(dossier.form, dossier.documents)[code]
+        preview = scan_preview(attachment, name)
+        caption = _("Bản scan: {doc}").format(doc=name)
+        if attachment.file_name and attachment.file_name != code:
+            caption += f" — {attachment.describe()}"
+        return (f'<figure class="kns-bo-scan" data-document="{esc(code)}">'
+                f'<img src="{preview.data_url()}" alt="{esc(preview.alt)}">'
+                f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+    def view_scan(self, code: str) -> None:
+        """Open the scan attached for document ``code`` of the open dossier."""
+        dossier = self.desk.get(self._open_code())
+        procedure = self._procedure(dossier)
+        attached = self._attached(dossier, procedure)
+        if code not in attached:
+            raise InvalidInput(_("Hồ sơ {dossier} không có tệp đính kèm cho giấy tờ này")
+                               .format(dossier=dossier.code), field="giay_to")
+        self.scan = code
+        self._show_scans(dossier, procedure)
+        self._remember()
+        attachment = attachments_of(dossier.form, dossier.documents)[code]
+        sample = scan_preview(attachment, attached[code]).drawn_sample
+        self.box.record("backoffice.scan_viewed", dossier.code, document=code, sample=sample)
+        self.info(_("Đang xem bản scan: {doc}.").format(doc=attached[code]))
+
+    def close_scan(self) -> None:
+        self.scan = None
+        dossier = self.desk.get(self._open_code())
+        self._show_scans(dossier, self._procedure(dossier))
+        self._remember()
+        self.clear()
+
+    # -- the apology slip on paper ---------------------------------------------------------
+
+    def _show_slip(self, dossier: Dossier) -> None:
+        if dossier.apology is None:
+            self.slip_box.children = ()
+            return
+        page = self._slip_paper(dossier)
+        stem = file_stem(page)
+        body = slip_html(page, language=get_language()).encode("utf-8")
+        links = (f'<a class="kns-slip-html" download="{stem}.html" '
+                 f'href="{_data_url("text/html;charset=utf-8", body)}">'
+                 f"{esc(_('Tải phiếu để in (trang web, mở bằng trình duyệt)'))}</a>")
+        self.slip_downloads = W.HTML(links + self.slip_links)
+        self.slip_pdf_button = self.button(_("Tạo tệp PDF của phiếu"), self.make_slip_pdf,
+                                           width="auto")
+        self.slip_box.children = (self.slip_downloads, self.slip_pdf_button)
+
+    def _slip_paper(self, dossier: Dossier) -> Any:
+        procedure = self._procedure(dossier)
+        issued = self.box.events(subject=dossier.code, action="dossier.apology")
+        official = self.person_name(issued[-1].actor) if issued else display_name(self.box)
+        return apology_paper(dossier, procedure=procedure.shown_name if procedure
+                             else dossier.procedure_code, locality=world.locality(),
+                             official=official)
+
+    def make_slip_pdf(self) -> None:
+        """The slip as a PDF (fpdf2 takes a moment: only when asked)."""
+        dossier = self.desk.get(self._open_code())
+        if dossier.apology is None:
+            raise InvalidInput(_("Hồ sơ {code} chưa có phiếu xin lỗi để in").format(
+                code=dossier.code), field="phieu_xin_loi")
+        page = self._slip_paper(dossier)
+        self.slip_links = (f'<a class="kns-slip-pdf" download="{file_stem(page)}.pdf" '
+                           f'href="{_data_url("application/pdf", slip_pdf(page))}">'
+                           f"{esc(_('Tải tệp PDF của phiếu'))}</a>")
+        self._show_slip(dossier)
+        self.box.record("backoffice.slip_printed", dossier.code, formats=["html", "pdf"])
+        self.ok(_("Tệp PDF của phiếu xin lỗi đã sẵn sàng: chạm vào đường dẫn để tải về."))
+
+    def _open_code(self) -> str:
+        if self.current is None:
+            raise InvalidInput(_("Chưa mở hồ sơ nào: hãy chọn hồ sơ rồi bấm «Mở hồ sơ»"),
+                               field="ma_ho_so")
+        return self.current
 
     def _documents_html(self, dossier: Dossier, procedure: Procedure | None) -> str:
         if procedure is None:
@@ -463,9 +694,9 @@ class BackofficeScreen(Screen):
             rows.append((code, _("Không có trong danh mục"), _("Có")))
             classes.append("")
         if decision.complete:
-            verdict = f'<p role="status">✔ {esc(_("Đủ giấy tờ bắt buộc."))}</p>'
+            verdict = f'<p>✔ {esc(_("Đủ giấy tờ bắt buộc."))}</p>'
         else:
-            verdict = f'<p class="kns-bo-missing" role="status">✘ {esc(decision.reason)}</p>'
+            verdict = f'<p class="kns-bo-missing">✘ {esc(decision.reason)}</p>'
         return table([_("Giấy tờ"), _("Yêu cầu"), _("Trong hồ sơ")], rows, classes) + verdict
 
     def _fee_html(self, dossier: Dossier, procedure: Procedure | None) -> str:
@@ -508,22 +739,44 @@ class BackofficeScreen(Screen):
 
     # -- actions ---------------------------------------------------------------------
 
-    def _act(self, action: str, change: Callable[[str], Dossier]) -> Dossier:
+    def _act(self, action: str, change: Callable[[str], Dossier],
+             fields: Mapping[str, W.Widget] | None = None) -> Dossier:
         """Run one desk action on the open dossier. A refusal is logged and its message
-        shown by the guard; the dossier stays as it was."""
-        code = self.current
-        if code is None:
-            raise InvalidInput(_("Chưa mở hồ sơ nào: hãy chọn hồ sơ rồi bấm «Mở hồ sơ»"),
-                               field="ma_ho_so")
+        shown by the guard, on the field it is about when that is one of ``fields``; the
+        dossier stays as it was."""
+        code = self._open_code()
         try:
             dossier = change(code)
         except KnsError as exc:
-            self.box.record("backoffice.action_refused", code, step=action,
-                            field=exc.field, message=str(exc))
+            self._refused(action, code, exc, fields)
             self._after_change(code)  # someone else may have moved it meanwhile
             raise
         self._after_change(code)
         return dossier
+
+    def _refused(self, action: str, code: str, exc: KnsError,
+                 fields: Mapping[str, W.Widget] | None) -> None:
+        self.box.record("backoffice.action_refused", code, step=action, field=exc.field,
+                        message=str(exc))
+        widget = (fields or {}).get(exc.field or "")
+        if widget is not None:
+            self.field_error(widget, str(exc))
+
+    def _typed_day(self, widget: W.Text, action: str, *, required: bool) -> date | None:
+        """The day typed in ``widget`` (ngày/tháng/năm); None when empty and optional."""
+        raw = widget.value.strip()
+        code = self._open_code()
+        if not raw and not required:
+            return None
+        try:
+            if not raw:
+                raise InvalidInput(_("Chưa nhập {label}: gõ ngày theo dạng ngày/tháng/năm, ví "
+                                     "dụ 05/03/2026").format(label=widget.description),
+                                   field="ngay_hen_tra")
+            return parse_date(raw, field="ngay_hen_tra", not_future=False)
+        except InvalidInput as exc:
+            self._refused(action, code, exc, {"ngay_hen_tra": widget})
+            raise
 
     def _after_change(self, code: str) -> None:
         self.refresh_lists()
@@ -535,12 +788,14 @@ class BackofficeScreen(Screen):
             self.show_kpi()
 
     def receive(self) -> None:
-        manual = self.manual_due.value if self.manual_due in self.detail.children else None
+        shown = self.manual_due in self.detail.children
+        manual = self._typed_day(self.manual_due, "receive", required=False) if shown else None
 
         def change(code: str) -> Dossier:
             return self.desk.receive(code, due_date=manual)
 
-        dossier = self._act("receive", change)
+        dossier = self._act("receive", change,
+                            {"ngay_hen_tra": self.manual_due} if shown else None)
         procedure = self._procedure(dossier)
         rule = procedure.time.describe() if procedure else ""
         message = _("Đã tiếp nhận hồ sơ {code}. Ngày hẹn trả kết quả: {due} (thời hạn: {rule}).")\
@@ -565,7 +820,8 @@ class BackofficeScreen(Screen):
         return [*notes, calendar.receipt_rule_note()]
 
     def _move(self, action: str, to: State, note: str | None = None) -> Dossier:
-        return self._act(action, lambda code: self.desk.move(code, to, note=note))
+        return self._act(action, lambda code: self.desk.move(code, to, note=note),
+                         {"ly_do": self.reason})
 
     def start_processing(self) -> None:
         dossier = self._move("start_processing", State.PROCESSING)
@@ -596,13 +852,17 @@ class BackofficeScreen(Screen):
             code=dossier.code, reason=dossier.history[-1].note))
 
     def apologise(self) -> None:
-        new_due, reason = self.new_due.value, self.apology_reason.value
+        new_due = self._typed_day(self.new_due, "apologise", required=True)
+        assert new_due is not None
+        reason = self.apology_reason.value
         dossier = self._act("apologise", lambda code: self.desk.apologise(
-            code, new_due=new_due, reason=reason))
-        self.new_due.value = None
+            code, new_due=new_due, reason=reason),
+            {"ngay_hen_tra": self.new_due, "ly_do": self.apology_reason})
+        self.new_due.value = ""
         self.apology_reason.value = ""
         assert dossier.apology is not None
-        self.ok(_("Đã lập phiếu xin lỗi cho hồ sơ {code}, hẹn trả kết quả vào {day}.").format(
+        self.ok(_("Đã lập phiếu xin lỗi cho hồ sơ {code}, hẹn trả kết quả vào {day}. Tải phiếu "
+                  "ở mục «Phiếu xin lỗi đã lập» để in cho người nộp.").format(
             code=dossier.code, day=_day(dossier.apology.new_due)))
 
     # -- KPI -------------------------------------------------------------------------
@@ -612,8 +872,10 @@ class BackofficeScreen(Screen):
             self.kpi_open = False
             self.kpi_panel.children = ()
             self.kpi_button.description = _("Báo cáo KPI hôm nay")
+            self._remember()
             return
         self.show_kpi()
+        self._remember()
         self.box.record("backoffice.kpi_viewed", None)
 
     def show_kpi(self) -> None:

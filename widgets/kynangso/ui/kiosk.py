@@ -1,4 +1,8 @@
-"""Queue kiosk (lấy số thứ tự) and the hall display where counters call numbers."""
+"""Queue kiosk (lấy số thứ tự) and the hall display where counters call numbers.
+
+The kiosk is the centre's large touch screen (frame "kiosk"); the hall display and its
+counter controls are a desktop screen.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ class KioskScreen(Screen):
     """The touch screen at the centre's entrance: pick a field, get a ticket."""
 
     title = N_("Lấy số thứ tự — Trung tâm Phục vụ hành chính công")
-    frame = "phone"
+    frame = "kiosk"
     screen_id = "kiosk"
 
     def render(self) -> None:
@@ -27,7 +31,7 @@ class KioskScreen(Screen):
             self.button(self._field_label(field), partial(self.take, field), width="100%")
             for field in self.box.queue.fields()]
         intro = self.html(f"<p>{esc(_('Chạm vào lĩnh vực thủ tục bạn cần làm:'))}</p>")
-        self.show(intro, *self.field_buttons)
+        self.show(self.step_title(_("Chọn lĩnh vực")), intro, *self.field_buttons)
 
     def _field_label(self, field: str) -> str:
         return self.box.dossiers.catalogue.field_label(field)
@@ -40,7 +44,7 @@ class KioskScreen(Screen):
         wait = (_("khoảng {minutes} phút").format(minutes=ticket.estimated_wait_min)
                 if ticket.estimated_wait_min else _("được phục vụ ngay"))
         self.ticket_card.value = (
-            '<div class="kns-card" role="status">'
+            '<div class="kns-card kns-ticket">'  # the message area is the live region
             f'<div class="kns-muted">{esc(_("Số thứ tự của bạn"))}</div>'
             f'<div class="kns-big kns-ticket-number">{esc(ticket.number)}</div>'
             f"<div><b>{esc(counter.shown_name)}</b> ({esc(_('số'))} {counter.number})</div>"
@@ -51,7 +55,7 @@ class KioskScreen(Screen):
             f'<div class="kns-muted">{esc(_("Lấy lúc"))} '
             f"{ticket.issued_at:%H:%M %d/%m/%Y}</div></div>")
         again = self.button(_("Lấy số khác"), self.render, style="info", width="100%")
-        self.show(self.ticket_card, again)
+        self.show(self.step_title(_("Số thứ tự của bạn")), self.ticket_card, again)
         self.ok(_("Đã in phiếu số {number}. Mời bạn ngồi chờ, màn hình sẽ gọi số.")
                 .format(number=ticket.number))
 
@@ -65,16 +69,16 @@ class CounterDisplay(Screen):
 
     def render(self) -> None:
         self.board = W.HTML()
-        self.counter = W.Dropdown(
-            options=[(f"{_('Quầy')} {c.number} — {c.shown_name}", c.number)
-                     for c in self.box.queue.locality.counters],
-            description=_("Quầy của tôi"), style={"description_width": "initial"})
+        self.counter = self.choice(
+            _("Quầy của tôi"), [(f"{_('Quầy')} {c.number} — {c.shown_name}", c.number)
+                                for c in self.box.queue.locality.counters], width="auto")
         self.call_button = self.button(_("Gọi số tiếp theo"), self.call_next, style="primary")
         self.refresh_button = self.button(_("Làm mới"), self.refresh)
         controls: list[Any] = [self.refresh_button]
         if self.box.role in ("official", "trainer"):
             controls = [self.counter, self.call_button, self.refresh_button]
-        self.show(self.board, W.HBox(controls, layout=W.Layout(flex_flow="row wrap")))
+        self.show(self.step_title(_("Bảng gọi số")), self.board,
+                  W.HBox(controls, layout=W.Layout(flex_flow="row wrap")))
         self.refresh()
 
     def refresh(self) -> None:
@@ -89,6 +93,10 @@ class CounterDisplay(Screen):
                                  rows)
 
     def call_next(self) -> None:
+        if self.counter.value is None:
+            self.field_error(self.counter, _("Chưa chọn quầy: hãy chọn quầy của bạn rồi bấm "
+                                             "«Gọi số tiếp theo»"))
+            return
         ticket = self.box.queue.call_next(self.counter.value)
         self.refresh()
         if ticket is None:

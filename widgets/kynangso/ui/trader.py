@@ -4,6 +4,9 @@ and the check of the trader's own notebook of sales against the money that came 
 The code, sign, takings and reconciliation come from ``domain/trader.py``; the stall and
 the sales book are rows of the sandbox (``sandbox/stalls.py``, which logs their ``trader.*``
 events). The screen leads a trainee through them and logs the other steps for grading.
+
+Images are HTML ``<img>`` elements with a text alternative (an ipywidgets Image has no
+``alt``); the open tab comes back after a reload (``box.drafts``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from ..i18n import N_, _, translate
 from ..sandbox.stalls import Stall, StallDesk
 from .base import Screen, esc, table
 from .session import launch
-from .wallet import CSS, _rows, _stacked
+from .wallet import AMOUNT_CHARS, CSS, _rows, _stacked
 
 if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
@@ -32,6 +35,12 @@ if TYPE_CHECKING:
 
 def _data_url(kind: str, content: bytes) -> str:
     return f"data:{kind};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def image(content: bytes, alt: str, css: str) -> str:
+    """An image a screen reader can name: ``<img alt>`` over a data URL."""
+    return (f'<img class="{css}" src="{_data_url("image/png", content)}" alt="{esc(alt)}" '
+            'style="width: 100%; height: auto; display: block;">')
 
 
 def _slug(text: str) -> str:
@@ -50,7 +59,10 @@ class TraderScreen(Screen):
 
     def __init__(self, box: Sandbox):
         self.sales: list[tuple[str, int]] = []
-        self.tab_index = 0
+        tab = box.drafts.load(self.screen_id).get("tab")  # the tab open before a reload
+        self.tab_index = tab if isinstance(tab, int) and 0 <= tab <= 2 else 0
+        self.card_png = b""  # the stall's code card and the takings chart, as drawn
+        self.chart_png = b""
         super().__init__(box)
 
     @property
@@ -86,7 +98,8 @@ class TraderScreen(Screen):
         accounts = self.box.wallets.accounts(owner=self.box.actor)
         intro = _("Tạo mã QR tĩnh cho quầy hàng: khách quét mã rồi tự nhập số tiền. Mã được in "
                   "lên biển để dán ở quầy.")
-        parts: list[W.Widget] = [self.html(CSS), self.html(f"<p>{esc(intro)}</p>"), self.shop]
+        parts: list[W.Widget] = [self.step_title(_("Tạo mã QR cho quầy hàng")), self.html(CSS),
+                                 self.html(f"<p>{esc(intro)}</p>"), self.shop]
         self.receiving: W.Dropdown | None = None
         if accounts:
             self.receiving = W.Dropdown(
@@ -97,8 +110,10 @@ class TraderScreen(Screen):
         else:
             self.holder = self.text(rules.field_label("ten_chu_tai_khoan"),
                                     placeholder=_("Ví dụ: Nguyễn Thị Lan"))
-            self.pin_new = self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True)
-            self.pin_again = self.text(_("Nhập lại mã PIN"), password=True)
+            self.pin_new = self.numeric(self.text(_("Chọn mã PIN tập dượt (6 số)"),
+                                                  password=True), rules.PIN_LENGTH)
+            self.pin_again = self.numeric(self.text(_("Nhập lại mã PIN"), password=True),
+                                          rules.PIN_LENGTH)
             warn = _("Quầy cần một tài khoản nhận tiền tập dượt ở {bank}. Mã PIN chỉ để tập "
                      "dượt, không bao giờ dùng mã PIN thật.").format(
                          bank=self.box.wallets.bank.short_name)
@@ -126,8 +141,13 @@ class TraderScreen(Screen):
             stall = self.desk.open(name, account.id)
         except InvalidInput as error:
             self.box.record("trader.input_invalid", None, step="create", field=error.field)
-            if self.receiving is None and error.field in ("ma_pin", "ma_pin_nhap_lai"):
-                self.pin_new.value = self.pin_again.value = ""
+            fields: dict[str, W.Widget] = {"ten_cua_hang": self.shop}
+            if self.receiving is None:
+                fields.update(ten_chu_tai_khoan=self.holder, ma_pin=self.pin_new,
+                              ma_pin_nhap_lai=self.pin_again)
+                if error.field in ("ma_pin", "ma_pin_nhap_lai"):
+                    self.pin_new.value = self.pin_again.value = ""
+            self._on_field(error, fields)
             raise
         self.render()
         self.ok(_("Đã tạo mã QR cho quầy «{name}». Tải biển về để in và dán ở quầy.").format(
@@ -142,7 +162,11 @@ class TraderScreen(Screen):
         request = rules.payment_request(stall.payload, self.box.wallets.banks)
         card = payment_card(VietQR(request.bank.bin, request.account, name=request.name_in_code),
                             recipient_name=stall.name, bank_name=request.bank.name)
-        self.card = W.Image(value=card, format="png", layout=W.Layout(width="100%"))
+        assert isinstance(card, bytes)  # fmt="png"
+        self.card_png = card
+        alt = _("Biển mã QR của quầy «{name}» (giả lập, không thanh toán được bằng ứng dụng "
+                "ngân hàng thật)").format(name=stall.name)
+        self.card = self.html(image(card, alt, "kns-trader-card"))
         info = self.html(_rows([(_("Cửa hàng"), stall.name),
                                 (rules.field_label("ten_chu_tai_khoan"), account.holder_name),
                                 (rules.field_label("tai_khoan"), account.number),
@@ -163,8 +187,9 @@ class TraderScreen(Screen):
                             self.takings_box])
 
         self.sale_time = self.text(trader.SALE_TIME_COL, placeholder="08:30", width="48%")
-        self.sale_amount = self.text(rules.field_label("so_tien"), placeholder="20.000",
-                                     width="48%")
+        self.sale_amount = self.numeric(self.text(rules.field_label("so_tien"),
+                                                  placeholder="20.000", width="48%"),
+                                        AMOUNT_CHARS)
         self.book = self.html("")
         self.result = self.html("")
         book_tab = W.VBox([
@@ -183,16 +208,24 @@ class TraderScreen(Screen):
         self.tabs.titles = (_("Mã QR"), _("Tiền nhận"), _("Đối chiếu"))
         self.tabs.selected_index = self.tab_index
         self.tabs.observe(self.guard(self._tab_changed), "selected_index")
-        self.show(self.html(CSS), self.tabs)
+        self.show(self.step_title(_("Quầy «{name}»").format(name=stall.name)), self.html(CSS),
+                  self.tabs)
         self._show_book()
         if self.tab_index == 1:
             self.refresh()
 
     def _tab_changed(self, change: dict) -> None:
         self.tab_index = change["new"] or 0
+        self.box.drafts.save(self.screen_id, {"tab": self.tab_index})
         self.clear()  # a message belongs to the tab it came from
         if self.tab_index == 1:
             self.refresh()
+
+    def _on_field(self, error: InvalidInput, fields: dict[str, W.Widget]) -> None:
+        """Mark the box an error is about; the guard then shows the message."""
+        widget = fields.get(error.field or "")
+        if widget is not None:
+            self.field_error(widget, str(error))
 
     def _stall(self) -> Stall:
         stall = self.stall()
@@ -234,8 +267,10 @@ class TraderScreen(Screen):
         if rows:
             parts.append(self.html(table([translate(c) for c in columns], rows).replace(
                 'class="kns-table"', 'class="kns-table kns-small kns-takings"')))
-        chart = trader.takings_chart(frame)
-        self.chart = W.Image(value=chart, format="png", layout=W.Layout(width="100%"))
+        self.chart_png = trader.takings_chart(frame)
+        alt = _("Biểu đồ tiền nhận hôm nay theo giờ: {n} khoản, tổng {amount}").format(
+            n=len(payments), amount=format_vnd(total))
+        self.chart = self.html(image(self.chart_png, alt, "kns-takings-chart"))
         parts.append(self.chart)
         self.takings_box.children = tuple(parts)
         self.box.record("trader.takings_viewed", self._stall().account, count=len(payments),
@@ -263,6 +298,7 @@ class TraderScreen(Screen):
             sale = self.desk.add_sale(when, self.sale_amount.value)
         except InvalidInput as error:
             self.box.record("trader.input_invalid", None, step="sale", field=error.field)
+            self._on_field(error, {"thoi_gian": self.sale_time, "so_tien": self.sale_amount})
             raise
         self.sale_time.value = self.sale_amount.value = ""
         self._reload_book()
