@@ -24,6 +24,19 @@ def _title(path: Path) -> str:
     return path.stem
 
 
+# The trainer's role, where a trainer looks first (README: "Giảng viên điều khiển lớp").
+TRAINER_NOTE = """## Dành cho giảng viên
+
+- Mở [Bảng điều khiển giảng viên](/voila/render/apps/trainer.ipynb?vai=trainer) và gõ
+  **mã lớp**: `make apps` in mã này khi khởi động và lưu trong `classroom/ma-lop.txt`.
+  Học viên không có mã này, nên không mở được quyền giảng viên.
+- Tại đó: danh sách lớp và đường dẫn (kèm mã QR) riêng cho từng học viên, ghi nhận định
+  danh mức 2, mở khóa ví, cho đồng hồ giả lập tiến lên, tạo hồ sơ mẫu cho cán bộ xử lý,
+  xóa dữ liệu của một học viên hoặc làm mới cả lớp (có sao lưu).
+- Mở cho cả lớp qua mạng LAN: `make apps HOST=0.0.0.0`, rồi đưa học viên địa chỉ được in ra.
+"""
+
+
 def index_markdown(root: Path = ROOT) -> str:
     """A Vietnamese Markdown list of the notebooks under each top-level folder."""
     sections = [("notebooks", "Bài học"), ("apps", "Ứng dụng mô phỏng"),
@@ -41,4 +54,5 @@ def index_markdown(root: Path = ROOT) -> str:
             link = f"/voila/render/{rel}" if folder == "apps" else f"/lab/tree/{rel}"
             out.append(f"- [{_title(p)}]({link})")
         out.append("")
+    out.append(TRAINER_NOTE)
     return "\n".join(out)

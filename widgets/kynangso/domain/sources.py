@@ -119,8 +119,26 @@ def _scams() -> Iterator[Fact]:
 
 
 # File order on the page: what trainees meet most first.
+def _forms() -> Iterator[Fact]:
+    from .slips import FORMS_FILE, slip_template
+
+    for form in slip_template().forms:
+        yield Fact(FORMS_FILE, f"apology_slip: {form.number}", f"{form.title} ({form.circular})",
+                   form.source, form.verified, form.checked)
+
+
+def _birth() -> Iterator[Fact]:
+    from .birth import BIRTH
+
+    yield Fact("domain/birth.py", "khai sinh: hạn đăng ký", f"{BIRTH.days} ngày kể từ ngày sinh",
+               BIRTH.source, BIRTH.verified, BIRTH.checked)
+    yield Fact("domain/birth.py", "khai sinh: cách đếm hạn", "không tính ngày sinh; ngày cuối "
+               "là ngày nghỉ thì lùi sang ngày làm việc tiếp theo", BIRTH.counting_source,
+               BIRTH.counting_verified, BIRTH.checked)
+
+
 COLLECTORS: tuple[Callable[[], Iterable[Fact]], ...] = (
-    _procedures, _locality, _vneid, _banks, _scams, _holidays, _provinces)
+    _procedures, _locality, _vneid, _banks, _scams, _holidays, _provinces, _forms, _birth)
 
 
 def all_facts() -> tuple[Fact, ...]:
