@@ -303,3 +303,24 @@ class TcpProxy:
         self._stopped = True
         self.cut()
         self.listener.close()
+
+
+PRACTICE_PASSWORD, PRACTICE_PASSCODE = "Truclam@2025", "246813"
+
+
+def activate_vneid(store: Path, actor: str, person, *, level2: bool = False) -> None:
+    """``actor`` activates ``person``'s practice VNeID account as the VNeID app does
+    (through the store; the VNeID app has its own browser tests)."""
+    import re
+
+    from kynangso.sandbox.store import Sandbox
+
+    with Sandbox.open(store, actor=actor, role="resident") as box:
+        if level2:
+            box.as_actor("gv", "trainer").vneid.upgrade_level2(person.cccd)
+        notice = box.vneid.request_activation(person.cccd, person.phone)
+        box.vneid.verify_activation_code(person.cccd, re.search(r"\b(\d{6})\b", notice.text)[1])
+        box.vneid.complete_activation(person.cccd, password=PRACTICE_PASSWORD,
+                                      password_again=PRACTICE_PASSWORD,
+                                      passcode=PRACTICE_PASSCODE,
+                                      passcode_again=PRACTICE_PASSCODE)

@@ -1,6 +1,7 @@
 """The wallet and trader apps in a real browser through Voila: a dossier fee paid with the
 bank app, the page reloaded, and a stall's sign downloaded, scanned from a photo and
-reconciled."""
+reconciled; the balance checked where the amount is typed, one step count, a wrong PIN that
+empties its box, and a locked wallet that stays locked until the trainer unlocks it."""
 
 from __future__ import annotations
 
@@ -84,10 +85,16 @@ def test_paying_a_dossier_fee_with_the_bank_app(apps, voila, who):
         page.get_by_text("Bước 3/5 — Xác nhận giao dịch").wait_for()
         screenshot(page, "wallet-confirm")
         page.get_by_role("button", name="Xác nhận").click()
-        page.get_by_label("Mã PIN Smart OTP (6 số)").fill("000000")
+        pin = page.get_by_label("Mã PIN Smart OTP (6 số)")
+        assert (pin.get_attribute("inputmode"), pin.get_attribute("maxlength")) == ("numeric",
+                                                                                     "6")
+        pin.fill("000000")
         page.get_by_role("button", name="Xác thực").click()
         page.get_by_text("Mã PIN không đúng. Còn 4 lần thử.").wait_for()
-        page.get_by_label("Mã PIN Smart OTP (6 số)").fill(PIN)
+        page.wait_for_function("() => document.activeElement && "
+                               "document.activeElement.getAttribute('aria-invalid') === 'true'")
+        assert pin.input_value() == ""  # a wrong PIN never stays in the box
+        pin.fill(PIN)
         page.get_by_role("button", name="Xác thực").dblclick()  # an impatient double tap
         page.locator(".kns-wallet-reference").first.wait_for()
         page.get_by_text(f"Đã nộp lệ phí hồ sơ {code}.").or_(
@@ -171,9 +178,8 @@ def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(voila, who, tmp_
         with customer.expect_file_chooser() as chooser:
             customer.get_by_role("button", name="Tải ảnh QR").click()
         chooser.value.set_files(sign)
-        customer.get_by_text("Bước 2/6 — Thông tin người nhận").wait_for(timeout=LONG)
+        customer.get_by_text("Bước 2/5 — Thông tin người nhận").wait_for(timeout=LONG)
         assert "Nguyễn Thị Lan" in customer.locator(".kns-wallet-review").inner_text()
-        customer.get_by_role("button", name="Tiếp tục").click()
         customer.get_by_label("Số tiền").fill("20.000")
         customer.get_by_role("button", name="Tiếp tục").click()
         customer.get_by_role("button", name="Thanh toán").click()
@@ -210,3 +216,87 @@ def test_a_stall_sign_is_downloaded_scanned_paid_and_reconciled(voila, who, tmp_
 
         [stall] = stalls(box, owner=trader)
         assert [p.amount for p in box.wallets.incoming(stall.account)] == [20_000]
+
+
+def stall_of(apps, trader: str) -> str:
+    """A trader's stall named after the trader (every stall is on every payer's list), made
+    through the store; returns the label the payer's list shows."""
+    from kynangso.sandbox.stalls import StallDesk
+
+    with apps.box(trader, "trainee") as box:
+        account = box.wallets.open_account("ngan-hang", "Nguyễn Thị Lan", balance=0,
+                                           pin="135790")
+        name = f"Quầy {trader}"
+        StallDesk(box).open(name, account.id)
+    return f"Biển QR quầy «{name}» (mã tĩnh, tự nhập số tiền)"
+
+
+def test_the_balance_is_checked_where_the_amount_is_typed(apps, voila, who):
+    stall = stall_of(apps, who("chi-lan"))
+    with browser_page(PHONE) as (page, rec):
+        refused = refusals(page)
+        page.goto(voila.url("wallet", f"nguoi={who('anh-minh')}"), timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.get_by_role("button", name="Viettel Money (mô phỏng)").click()
+        open_account(page, "Phạm Văn Minh")
+        page.get_by_role("button", name="Quét QR").click()
+        picker = page.get_by_label("Mã QR", exact=True)
+        assert picker.locator("option:checked").inner_text().replace("\xa0", " ") == "Chưa chọn"
+        picker.select_option(label=stall)
+        page.get_by_role("button", name="Quét QR").click()
+        page.get_by_text("Bước 2/5 — Chuyển tiền đến").wait_for()
+        amount = page.get_by_label("Số tiền")
+        assert amount.get_attribute("inputmode") == "numeric"
+        amount.fill("3.000.000")
+        page.get_by_role("button", name="Tiếp tục").click()
+        message = page.locator(".kns-message")
+        message.get_by_text("Số dư không đủ").wait_for()
+        assert "2.000.000" in message.inner_text()  # the balance, before any PIN
+        assert amount.get_attribute("aria-invalid") == "true"
+        screenshot(page, "wallet-balance-refused")
+        amount.fill("20.000")
+        page.get_by_role("button", name="Tiếp tục").click()
+        page.get_by_text("Bước 3/5 — Xác nhận giao dịch").wait_for()
+        assert page.locator("[aria-invalid=true]").count() == 0
+        assert page.locator(".kns-msg-error").count() == 0
+        page.reload(timeout=LONG)  # a locked phone, a new kernel: the same step comes back
+        page.get_by_text("Bước 3/5 — Xác nhận giao dịch").wait_for(timeout=LONG)
+        assert "20.000" in page.locator(".kns-wallet-confirm").inner_text()
+        assert_clean_after_reload(rec, refused)
+
+
+def test_a_locked_wallet_stays_locked_until_the_trainer_unlocks_it(apps, voila, who):
+    from kynangso.domain.wallets import MAX_PIN_TRIES
+    from kynangso.errors import InvalidInput
+
+    person = who("chi-hoa")
+    code = fee_waiting(apps, person)
+    with apps.box(person, "resident") as box:
+        from kynangso.ui.wallet import PRACTICE_BALANCE, fee_payload
+
+        account = box.wallets.open_account("ngan-hang", "Lê Thị Hoa", balance=PRACTICE_BALANCE,
+                                           pin=PIN)
+        payload = fee_payload(box, box.dossiers.get(code))
+        for _ in range(MAX_PIN_TRIES):
+            try:
+                box.wallets.pay(account.id, payload, pin="000000", idempotency_key="locked")
+            except InvalidInput:
+                pass
+    with browser_page(PHONE) as (page, rec):
+        refused = refusals(page)
+        page.goto(voila.url("wallet", f"nguoi={person}"), timeout=LONG)
+        page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LONG)
+        page.get_by_role("button", name="Ngân hàng số Tập Dượt (mô phỏng)").click()
+        page.get_by_text("Hãy nhờ giảng viên mở khóa").wait_for()
+        assert page.get_by_role("button", name="Quét QR").is_disabled()
+        page.reload(timeout=LONG)
+        page.get_by_text("Hãy nhờ giảng viên mở khóa").wait_for(timeout=LONG)
+        assert page.get_by_role("button", name="Quét QR").is_disabled()
+        screenshot(page, "wallet-locked")
+        with apps.box("gv", "trainer") as box:
+            box.wallets.unlock(account.id)
+        page.reload(timeout=LONG)
+        page.get_by_role("button", name="Quét QR").wait_for(timeout=LONG)
+        assert page.get_by_role("button", name="Quét QR").is_enabled()
+        assert page.get_by_text("Hãy nhờ giảng viên mở khóa").count() == 0
+        assert_clean_after_reload(rec, refused)

@@ -4,15 +4,18 @@ procedures handed to the dossier desk, notifications, and what the log and the f
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
+from kynangso.domain import cards
 from kynangso.domain import vneid as rules
+from kynangso.domain.attachments import FILES_KEY, attach_sample, samples_for
 from kynangso.domain.dossier import State
 from kynangso.domain.personas import make_personas
 from kynangso.errors import InvalidInput, MissingEntry
 from kynangso.sandbox.store import Sandbox
+from kynangso.sandbox.vneid import IncompleteSubmission
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 SEED = "lop-thu-7"
@@ -403,8 +406,8 @@ def test_wallet_needs_level_two(world):
         box.vneid.wallet(AN.cccd)
     assert err.value.field == "muc_dinh_danh"
     official.vneid.upgrade_level2(AN.cccd)
-    cards = box.vneid.wallet(AN.cccd)
-    assert cards[0].kind == "bhyt" and all(c.synthetic for c in cards)
+    shown = box.vneid.wallet(AN.cccd)
+    assert [c.kind for c in shown][:2] == ["cccd", "bhyt"] and all(c.synthetic for c in shown)
     assert actions(box)[-1] == "vneid.wallet_viewed"
 
 
@@ -422,3 +425,145 @@ def test_a_reopened_store_keeps_the_account(world, tmp_path):
     again = Sandbox.open(tmp_path, actor="tnv-an", role="trainee")
     assert again.vneid.login(AN.cccd, PASSWORD).account.profile.full_name == AN.full_name
     again.close()
+
+
+# --- identity card expiry (domain/cards.py) -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("birth", "issued", "expires"), [
+    (date(2000, 5, 10), date(2010, 1, 1), date(2014, 5, 10)),  # a child's card: until 14
+    (date(2000, 5, 10), date(2016, 6, 1), date(2025, 5, 10)),  # issued at 16: until 25
+    (date(2000, 5, 10), date(2023, 5, 9), date(2025, 5, 10)),  # a day before 23: until 25
+    (date(2000, 5, 10), date(2023, 5, 10), date(2040, 5, 10)),  # 2 years before 25: until 40
+    (date(1980, 1, 2), date(2019, 6, 1), date(2040, 1, 2)),  # issued at 39: until 60
+    (date(1965, 3, 1), date(2023, 3, 1), None),  # from 58 on: for life
+    (date(2004, 2, 29), date(2020, 1, 1), date(2029, 2, 28)),  # 29 February
+])
+def test_card_expiry_follows_the_age_milestones(birth, issued, expires):
+    assert cards.card_expiry(birth, issued) == expires
+
+
+def test_an_expired_card_is_labelled_and_says_what_to_do():
+    validity = cards.identity_validity(date(2000, 5, 10), date(2016, 6, 1), date(2025, 11, 10))
+    assert validity.expired and validity.label == "Đã hết hạn"
+    assert "cấp đổi" in validity.advice and "Công an" in validity.advice
+    assert "10/05/2025" in validity.advice
+    soon = cards.identity_validity(date(2000, 12, 1), date(2016, 6, 1), date(2025, 11, 10))
+    assert (soon.label, soon.until) == ("Sắp hết hạn", "01/12/2025")
+    life = cards.identity_validity(date(1960, 1, 1), date(2020, 1, 1), date(2025, 11, 10))
+    assert (life.label, life.until, life.advice) == ("Không thời hạn", "Không thời hạn", "")
+
+
+def test_a_practice_card_keeps_its_issue_date_whatever_the_day():
+    days = (date(2025, 11, 10), date(2026, 12, 2), date(2030, 1, 1))
+    assert len({cards.practice_issue_date(BINH.cccd, BINH.birth_date, d) for d in days}) == 1
+    child = date(2020, 1, 1)
+    assert cards.practice_issue_date("001220999999", child, date(2025, 11, 10)) is None
+
+
+def test_the_wallet_flags_an_expired_identity_card(world):
+    box, official, _ = world
+    activate(box)
+    official.vneid.upgrade_level2(AN.cccd)
+    identity, insurance, *_rest = box.vneid.wallet(AN.cccd)
+    assert identity.kind == "cccd" and identity.number == AN.cccd
+    validity = box.vneid.validity(identity)
+    assert validity.expired and ("Có giá trị đến", validity.until) in identity.rows
+    # The sample health card runs to 31/12/2025: "soon" on 10/11/2025, expired next year.
+    assert box.vneid.validity(insurance).label == "Sắp hết hạn"
+    box.as_actor("gv", "trainer").advance_clock(days=60)
+    later = box.vneid.validity(box.vneid.wallet(AN.cccd)[1])
+    assert later.expired and "Gia hạn thẻ bảo hiểm y tế" in later.advice
+
+
+# --- what the app asks before a dossier goes in -------------------------------------------------
+
+
+def level_two(world, person=AN):
+    box, official, _ = world
+    activate(box, person)
+    official.vneid.upgrade_level2(person.cccd)
+    return box
+
+
+BIRTH = {"ho_ten_tre": "Trần Minh Khang", "ngay_sinh_tre": "01/11/2025",
+         "gioi_tinh_tre": "nam", "noi_sinh": "Trạm Y tế phường Trúc Lâm", "quan_he": "cha"}
+
+
+def birth_certificate(box):
+    """The sample scan of a giấy chứng sinh, attached as the app's picker does."""
+    document = next(d for d in box.vneid.catalogue["khai-sinh"].documents
+                    if d.code == "giay-chung-sinh")
+    return {document.code: attach_sample(document, samples_for(document.code)[0].file)}
+
+
+def test_an_empty_birth_registration_is_refused_naming_every_missing_box(world):
+    box = level_two(world)
+    with pytest.raises(IncompleteSubmission) as err:
+        box.vneid.submit(AN.cccd, "khai-sinh")
+    assert list(err.value.errors) == ["ho_ten_tre", "ngay_sinh_tre", "gioi_tinh_tre",
+                                      "noi_sinh", "quan_he", "giay-chung-sinh"]
+    message = err.value.message
+    for label in ("Họ và tên của trẻ", "Ngày sinh của trẻ", "Giới tính của trẻ",
+                  "Nơi sinh của trẻ", "Quan hệ của bạn với trẻ", "Giấy chứng sinh"):
+        assert label in message
+    assert err.value.errors["gioi_tinh_tre"] == "Chưa chọn Giới tính của trẻ"
+    assert box.dossiers.list() == []
+    event = box.events(action="vneid.dossier_incomplete")[-1]
+    assert event.payload["missing"] == list(err.value.errors)
+
+
+def test_a_birth_registration_without_the_birth_certificate_is_refused(world):
+    box = level_two(world)
+    with pytest.raises(IncompleteSubmission) as err:
+        box.vneid.submit(AN.cccd, "khai-sinh", form=BIRTH)
+    assert list(err.value.errors) == ["giay-chung-sinh"]
+    assert box.dossiers.list() == []
+
+
+def test_a_wrong_birth_date_is_named_by_its_label(world):
+    box = level_two(world)
+    with pytest.raises(IncompleteSubmission) as err:
+        box.vneid.submit(AN.cccd, "khai-sinh", form=BIRTH | {"ngay_sinh_tre": "31/02/2025"},
+                         attachments=birth_certificate(box))
+    assert list(err.value.errors) == ["ngay_sinh_tre"]
+    assert "Ngày sinh của trẻ" in err.value.errors["ngay_sinh_tre"]
+    assert "ngay_sinh_tre" not in err.value.message
+
+
+def test_a_complete_birth_registration_carries_the_child_and_the_files(world):
+    box = level_two(world)
+    dossier = box.vneid.submit(AN.cccd, "khai-sinh", form=BIRTH,
+                               attachments=birth_certificate(box))
+    assert dossier.state is State.SUBMITTED and dossier.channel == "vneid"
+    assert dossier.form["ho_ten_tre"] == "Trần Minh Khang"
+    assert (dossier.form["gioi_tinh_tre"], dossier.form["quan_he"]) == ("nam", "cha")
+    assert dossier.form["ngay_sinh_tre"] == "01/11/2025"
+    assert set(dossier.form[FILES_KEY]) == {"giay-chung-sinh"}
+    # The app itself supplies the declaration and the identity document.
+    assert {"to-khai-khai-sinh", "giay-to-tuy-than", "giay-chung-sinh"} <= set(
+        dossier.documents)
+
+
+def test_the_portal_hand_off_lists_what_to_bring_and_is_logged(world):
+    box = level_two(world)
+    submission = box.vneid.hand_off(AN.cccd, "khai-sinh")
+    assert [d.code for d in submission.documents if d.required] == ["giay-chung-sinh"]
+    assert box.events()[-1].action == "vneid.portal_handoff"
+    assert box.dossiers.list() == []
+
+
+def test_the_code_waiting_on_the_phone_comes_back_after_a_reload(world):
+    box, _, _ = world
+    notice = box.vneid.request_activation(AN.cccd, AN.phone)
+    again = box.vneid.pending_notice(AN.cccd, "activate")
+    assert (again.text, again.expires_at) == (notice.text, notice.expires_at)
+    box.vneid.verify_activation_code(AN.cccd, code_in(notice.text))
+    assert box.vneid.pending_notice(AN.cccd, "activate") is None
+
+
+def test_a_device_name_error_does_not_echo_it(world):
+    box, _, _ = world
+    with pytest.raises(InvalidInput) as err:
+        box.vneid.request_activation(AN.cccd, AN.phone, device=" " * 3)
+    assert "nhận được" not in err.value.message

@@ -218,6 +218,41 @@ def test_insufficient_balance(world, shop):
         "insufficient_balance")
 
 
+def test_the_amount_step_refuses_more_than_the_balance_before_any_pin(world, shop):
+    volunteer, _, _, _ = world
+    payer, _, _ = shop
+    volunteer.wallets.check_amount(payer.id, 500_000)  # all of it is fine
+    with pytest.raises(InvalidInput) as err:
+        volunteer.wallets.check_amount(payer.id, 500_001)
+    assert err.value.field == "so_du"
+    assert err.value.message == (f"Số dư không đủ: cần {rules.format_vnd(500_001)} nhưng tài "
+                                 f"khoản {payer.id} chỉ còn {rules.format_vnd(500_000)}")
+    assert volunteer.events(prefix="payment.") == []  # nothing was tried yet
+
+
+def test_the_amount_step_refuses_a_locked_account(world, shop):
+    volunteer, _, _, _ = world
+    payer, _, payload = shop
+    for _ in range(rules.MAX_PIN_TRIES):
+        with pytest.raises(InvalidInput):
+            volunteer.wallets.pay(payer.id, payload, pin="999999", amount=1_000,
+                                  idempotency_key="k")
+    with pytest.raises(InvalidInput, match="giảng viên") as err:
+        volunteer.wallets.check_amount(payer.id, 1_000)
+    assert err.value.field == "ma_pin"
+
+
+def test_messages_do_not_echo_what_was_typed(world, shop):
+    volunteer, _, _, _ = world
+    with pytest.raises(InvalidInput) as err:
+        volunteer.wallets.open_account("zalopay", "   ", balance=1, pin=PIN)
+    assert err.value.message == "Chưa nhập Tên chủ tài khoản"
+    payer, _, payload = shop
+    with pytest.raises(InvalidInput) as err:
+        volunteer.wallets.pay(payer.id, payload, pin=PIN, amount=1, idempotency_key=" ")
+    assert "nhận được" not in err.value.message and "' '" not in err.value.message
+
+
 def test_nobody_pays_from_another_persons_account(world, shop):
     _, trader, _, _ = world
     payer, _, payload = shop

@@ -15,7 +15,7 @@ from kynangso.sandbox.store import Sandbox
 from kynangso.sandbox.vneid import SEED_ENV
 from kynangso.ui.vneid import VneidScreen
 
-from helpers import click, text
+from helpers import button_labels, click, page_html, text, widgets
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 AN, BINH = make_personas(2)
@@ -62,6 +62,13 @@ def open_services(screen: VneidScreen) -> None:
     click(screen.body, "Dịch vụ công")
     screen.gate.value = PASSCODE
     click(screen.body, "Mở")
+
+
+def fill_temporary_residence(screen: VneidScreen) -> None:
+    """The boxes and the file «Đăng ký tạm trú» asks for in the app."""
+    screen.inputs["dia_chi_cu_tru"].value = "Số 12, đường Trúc Lâm, phường Trúc Lâm"
+    picker = screen.file_pickers["cho-o-hop-phap"]
+    picker.value = picker.options[1][1]  # the first sample after "Chưa chọn"
 
 
 # --- happy path -----------------------------------------------------------------------------
@@ -302,13 +309,19 @@ def test_a_reload_brings_back_the_account_and_the_dossier(box):
     log_in(first)
     open_services(first)
     click(first.body, "Đăng ký tạm trú")
+    fill_temporary_residence(first)
     click(first.body, "Nộp hồ sơ")
-    reloaded = VneidScreen(box)  # a new page over the same store
-    assert reloaded.login_cccd.value == AN.cccd
-    assert f"Tài khoản đã kích hoạt: {AN.full_name}" in text(reloaded.body)
-    log_in(reloaded)
-    open_services(reloaded)
+    assert "Mã hồ sơ: 000.00.99.H56-251110-0001" in first.message_text
+    reloaded = VneidScreen(box)  # a new page over the same store: still logged in
+    assert (reloaded.view, reloaded.section, reloaded.cccd) == ("home", "services", AN.cccd)
+    assert not reloaded.unlocked  # the passcode is asked again, as after a restart
+    reloaded.gate.value = PASSCODE
+    click(reloaded.body, "Mở")
     assert "000.00.99.H56-251110-0001" in text(reloaded.body)
+    click(reloaded.body, "Đăng xuất")
+    again = VneidScreen(box)  # logging out forgets the login
+    assert again.view == "login" and again.login_cccd.value == AN.cccd
+    assert f"Tài khoản đã kích hoạt: {AN.full_name}" in text(again.body)
 
 
 def test_an_unexpected_error_shows_a_friendly_message_not_a_traceback(box, monkeypatch):
@@ -341,3 +354,177 @@ def test_logout_returns_to_the_login(box):
     click(screen.body, "Đăng xuất")
     assert screen.view == "login" and screen.cccd is None
     assert box.events()[-1].action == "vneid.logout"
+
+
+# --- issue 13: what a resident meets --------------------------------------------------------
+
+
+def logged_in_level_two(box, person=AN) -> VneidScreen:
+    box.as_actor("gv", "trainer").vneid.upgrade_level2(person.cccd)
+    screen = VneidScreen(box)
+    activate(screen, person)
+    log_in(screen)
+    return screen
+
+
+def invalid(screen: VneidScreen) -> list:
+    """Widgets marked invalid right now."""
+    return [w for w in widgets(screen.widget) if "kns-invalid" in w._dom_classes]
+
+
+def test_an_empty_birth_registration_names_every_missing_box_and_submits_nothing(box):
+    screen = logged_in_level_two(box)
+    open_services(screen)
+    click(screen.body, "Đăng ký khai sinh")
+    assert screen.file_pickers["giay-chung-sinh"].description.startswith("Giấy chứng sinh")
+    assert "Tờ khai đăng ký khai sinh" in text(screen.body)  # the app's own form stands for it
+    assert screen.inputs["gioi_tinh_tre"].label == "Chưa chọn"  # shown, not a blank box
+    click(screen.body, "Nộp hồ sơ")
+    message = screen.message_text
+    assert message.startswith("Chưa nộp được hồ sơ")
+    for label in ("Họ và tên của trẻ", "Ngày sinh của trẻ", "Giới tính của trẻ",
+                  "Nơi sinh của trẻ", "Quan hệ của bạn với trẻ", "Giấy chứng sinh"):
+        assert label in message
+    marked = invalid(screen)
+    assert screen.inputs["ho_ten_tre"] in marked and screen.file_pickers["giay-chung-sinh"] in marked
+    assert "Chưa chọn Giới tính của trẻ" in text(screen.body)  # said under its box too
+    assert box.dossiers.list() == []
+    assert box.events(action="vneid.dossier_incomplete")[-1].payload["procedure"] == "khai-sinh"
+
+
+def test_a_complete_birth_registration_goes_in_and_clears_the_marks(box):
+    screen = logged_in_level_two(box)
+    open_services(screen)
+    click(screen.body, "Đăng ký khai sinh")
+    click(screen.body, "Nộp hồ sơ")
+    assert invalid(screen)
+    screen.inputs["ho_ten_tre"].value = "Trần Minh Khang"
+    screen.inputs["ngay_sinh_tre"].value = "01/11/2025"
+    screen.inputs["gioi_tinh_tre"].value = "nam"
+    screen.inputs["noi_sinh"].value = "Trạm Y tế phường Trúc Lâm"
+    screen.inputs["quan_he"].value = "me"
+    picker = screen.file_pickers["giay-chung-sinh"]
+    picker.value = picker.options[1][1]
+    click(screen.body, "Nộp hồ sơ")
+    assert screen.message_text.startswith("Đã nộp hồ sơ") and invalid(screen) == []
+    [dossier] = box.dossiers.list()
+    assert dossier.form["ho_ten_tre"] == "Trần Minh Khang" and dossier.form["quan_he"] == "me"
+    assert "giay-chung-sinh" in dossier.documents
+
+
+def test_the_portal_hand_off_says_what_to_bring(box):
+    screen = logged_in_level_two(box)
+    open_services(screen)
+    click(screen.body, "Đăng ký khai sinh")
+    click(screen.body, "Tiếp tục trên Cổng Dịch vụ công")
+    shown = text(screen.body)
+    assert "Tiếp tục trên Cổng Dịch vụ công" in shown and "Giấy chứng sinh" in shown
+    assert "Họ và tên của trẻ" in shown  # what they will type there
+    assert 'href="portal.ipynb?nguoi=tnv-an"' in page_html(screen.body)
+    assert box.events()[-1].action == "vneid.portal_handoff" and box.dossiers.list() == []
+    click(screen.body, "Quay lại khai trên VNeID")
+    assert "Nộp hồ sơ" in button_labels(screen.body)
+
+
+def test_a_reload_keeps_the_half_filled_form_but_no_secret(box):
+    screen = logged_in_level_two(box)
+    open_services(screen)
+    click(screen.body, "Đăng ký khai sinh")
+    screen.inputs["ho_ten_tre"].value = "Trần Minh Khang"
+    screen.inputs["gioi_tinh_tre"].value = "nu"
+    picker = screen.file_pickers["giay-chung-sinh"]
+    picker.value = picker.options[1][1]
+    draft = box.drafts.load("vneid")
+    assert PASSCODE not in str(draft) and PASSWORD not in str(draft)
+    reloaded = VneidScreen(box)
+    reloaded.gate.value = PASSCODE
+    click(reloaded.body, "Mở")
+    assert reloaded.inputs["ho_ten_tre"].value == "Trần Minh Khang"
+    assert reloaded.inputs["gioi_tinh_tre"].value == "nu"
+    assert reloaded.file_pickers["giay-chung-sinh"].value == picker.value
+
+
+def test_a_reload_during_activation_comes_back_to_the_code_step(box):
+    screen = VneidScreen(box)
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
+    screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
+    click(screen.body, "Gửi yêu cầu")
+    code = sms_code(screen)
+    reloaded = VneidScreen(box)
+    assert reloaded.view == "activate_otp" and sms_code(reloaded) == code
+    reloaded.otp.value = code
+    click(reloaded.body, "Xác nhận")
+    assert reloaded.view == "activate_secrets"
+
+
+def test_a_locked_account_is_not_brought_back_by_a_reload(box):
+    screen = VneidScreen(box)
+    activate(screen)
+    log_in(screen)
+    click(screen.body, "Dịch vụ công")
+    for _attempt in range(5):
+        screen.gate.value = "135790"
+        click(screen.body, "Mở")
+    assert screen.view == "login"
+    assert VneidScreen(box).view == "login"
+
+
+def test_the_wallet_flags_the_expired_identity_card_with_what_to_do(box):
+    screen = logged_in_level_two(box)  # AN's practice card ran out on 13/08/2020
+    click(screen.body, "Ví giấy tờ")
+    screen.gate.value = PASSCODE
+    click(screen.body, "Mở")
+    shown = text(screen.body)
+    assert "Thẻ căn cước công dân" in shown and "Đã hết hạn" in shown
+    assert "cấp đổi" in shown and "Công an" in shown
+    assert "Có giá trị đến 13/08/2020" in shown
+
+
+def test_a_valid_identity_card_is_not_flagged(box):
+    screen = logged_in_level_two(box, BINH)
+    click(screen.body, "Ví giấy tờ")
+    screen.gate.value = PASSCODE
+    click(screen.body, "Mở")
+    card = next(part for part in page_html(screen.body).split('<div class="kns-card')
+                if "kns-doc-cccd" in part)
+    assert "Còn hạn" in card and "Đã hết hạn" not in card
+
+
+def test_codes_and_numbers_ask_for_a_numeric_keypad_of_the_right_length(box):
+    screen = VneidScreen(box)
+    assert {"kns-numeric", "kns-max-12"} <= set(screen.login_cccd._dom_classes)
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
+    assert screen.persona_pick.label == "Chưa chọn"
+    screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
+    click(screen.body, "Gửi yêu cầu")
+    assert {"kns-numeric", "kns-max-6"} <= set(screen.otp._dom_classes)
+    screen.otp.value = sms_code(screen)
+    click(screen.body, "Xác nhận")
+    for field in (screen.passcode, screen.passcode_again):
+        assert {"kns-numeric", "kns-max-6"} <= set(field._dom_classes)
+
+
+def test_a_wrong_code_marks_its_box_without_repeating_it_and_success_clears_the_mark(box):
+    screen = VneidScreen(box)
+    click(screen.body, "Kích hoạt tài khoản định danh điện tử")
+    screen.act_cccd.value, screen.act_phone.value = AN.cccd, AN.phone
+    click(screen.body, "Gửi yêu cầu")
+    right = sms_code(screen)
+    wrong = "000000" if right != "000000" else "111111"
+    screen.otp.value = wrong
+    click(screen.body, "Xác nhận")
+    assert wrong not in screen.message_text and "nhận được" not in screen.message_text
+    assert invalid(screen) == [screen.otp]
+    screen.otp.value = right
+    click(screen.body, "Xác nhận")
+    assert invalid(screen) == [] and "kns-msg-ok" in screen.message.value
+
+
+def test_a_wrong_password_marks_the_password_box_then_a_login_clears_it(box):
+    screen = VneidScreen(box)
+    activate(screen)
+    log_in(screen, "Sai@12345")
+    assert invalid(screen) == [screen.login_password]
+    log_in(screen)
+    assert screen.view == "home" and invalid(screen) == []
+    assert "kns-msg-error" not in screen.message.value

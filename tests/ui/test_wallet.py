@@ -23,7 +23,7 @@ from kynangso.ui import wallet as ui
 from kynangso.ui.trader import TraderScreen
 from kynangso.ui.wallet import WalletScreen
 
-from helpers import button, button_labels, click, plain, text
+from helpers import button, button_labels, click, plain, text, widgets
 
 MONDAY_8AM = datetime(2025, 11, 10, 8, 0)
 APPLICANT = {"ho_ten": "Nguyễn Thị Lan", "cccd": "038190999001"}
@@ -256,24 +256,36 @@ def stall(box):
     return account, StallDesk(trader).open("Tạp hoá Lan", account.id).payload
 
 
-def test_a_stall_code_is_offered_and_asks_for_the_amount(box, stall):
+def choose_code(screen, value) -> None:
+    """Pick a code in the scan list (it starts on "Chưa chọn") and read it."""
+    assert screen.picker.options[0] == ("Chưa chọn", None)
+    screen.picker.value = value
+    click(screen.widget, screen.app.label("scan"))
+
+
+def test_a_stall_code_is_offered_and_asks_for_the_amount_on_the_recipients_screen(box, stall):
     account, _payload = stall
     screen = WalletScreen(box)
     open_account(screen, "viettel-money")
     click(screen.widget, "Quét QR")
-    assert screen.picker.value == f"stall:{account.id}"
+    assert (screen.picker.value, screen.picker.label) == (None, "Chưa chọn")  # not blank
     click(screen.widget, "Quét QR")
-    assert "Nguyễn Thị Lan" in text(screen.body)
-    click(screen.widget, "Tiếp tục")
-    assert "Bước 3/6 — Số tiền" in text(screen.body)
+    assert "Mã QR: chưa chọn mã nào" in screen.message_text
+    choose_code(screen, f"stall:{account.id}")
+    shown = text(screen.body)
+    assert "Nguyễn Thị Lan" in shown and "Bước 2/5 — Chuyển tiền đến" in shown
+    assert "Nhập số tiền muốn chuyển" in shown and "Số dư hiện có: 2.000.000" in shown
     for typed, rule in [("", "mã tĩnh"), ("abc", "200.000"), ("0", "lớn hơn 0"),
                         ("1,5", "dấu phẩy")]:
         screen.amount_text.value = typed
         click(screen.widget, "Tiếp tục")
         assert screen.message_text.startswith("Số tiền") and rule in screen.message_text
-    assert len(box.events(action="wallet.input_invalid")) == 4
+        assert "kns-invalid" in screen.amount_text._dom_classes
+        assert typed == "" or repr(typed) not in screen.message_text
+    assert len(box.events(action="wallet.input_invalid")) == 5
     screen.amount_text.value = "20.000"
     click(screen.widget, "Tiếp tục")
+    assert "Bước 3/5 — Xác nhận giao dịch" in text(screen.body)
     click(screen.widget, "Tiếp tục")  # Viettel Money's confirm label
     screen.pin.value = PIN
     click(screen.widget, "Xác nhận")
@@ -281,19 +293,40 @@ def test_a_stall_code_is_offered_and_asks_for_the_amount(box, stall):
     assert "Giao dịch thành công" in text(screen.body)
 
 
-def test_more_than_the_balance_is_refused(box, stall):
+def test_more_than_the_balance_is_refused_where_the_amount_is_typed(box, stall):
+    account, _payload = stall
     screen = WalletScreen(box)
     open_account(screen, "zalopay")
     click(screen.widget, "Quét mã")
-    click(screen.widget, "Quét mã")
-    click(screen.widget, "Tiếp tục")
+    choose_code(screen, f"stall:{account.id}")
     screen.amount_text.value = "3.000.000"
     click(screen.widget, "Tiếp tục")
+    assert screen.message_text.startswith("Số dư không đủ")
+    assert "chỉ còn 2.000.000" in screen.message_text  # the balance is named
+    assert "kns-invalid" in screen.amount_text._dom_classes
+    assert screen.amount_text in screen.body.children  # still on the amount: no PIN asked
+    assert box.events(action="wallet.input_invalid")[-1].payload == {"step": "amount",
+                                                                      "field": "so_du"}
+    screen.amount_text.value = "30.000"
+    click(screen.widget, "Tiếp tục")
+    assert "kns-invalid" not in screen.amount_text._dom_classes and screen.message_text == ""
     click(screen.widget, "Thanh toán")
     screen.pin.value = PIN
     click(screen.widget, "Xác nhận")
-    assert screen.message_text.startswith("Số dư không đủ")
-    assert box.wallets.payments() == []
+    assert [p.amount for p in box.wallets.payments()] == [30_000]
+
+
+def test_a_dynamic_code_above_the_balance_is_refused_before_the_pin(box):
+    payload = encode(VietQR(TRAINING.bin, "0999123456", amount=2_500_000)).payload
+    screen = WalletScreen(box)
+    open_account(screen)
+    click(screen.widget, "Quét QR")
+    screen.paste.value = payload
+    click(screen.widget, "Đọc nội dung đã dán")
+    click(screen.widget, "Tiếp tục")
+    assert screen.message_text.startswith("Số dư không đủ") and "2.000.000" in \
+        screen.message_text
+    assert "Bước 2/5" in text(screen.body) and not hasattr(screen, "pin")
 
 
 # --- reading a code: paste and upload ---------------------------------------------------------
@@ -384,7 +417,7 @@ def test_a_photo_over_the_size_limit_is_refused(box, monkeypatch):
 
 def test_a_malformed_code_in_the_url_is_named(box):
     screen = WalletScreen(box, dossier_code="abc")
-    assert "không đúng dạng" in text(screen.body) and "'abc'" in text(screen.body)
+    assert "không đúng dạng" in text(screen.body) and "abc" not in text(screen.body)
 
 
 def test_someone_elses_dossier_is_not_offered(box, dossier):
@@ -440,6 +473,9 @@ def test_a_new_screen_over_the_same_store_brings_back_account_history_and_fee(bo
     again.pick("ngan-hang")
     click(again.widget, "Lịch sử giao dịch")
     assert payment.reference in text(again.body) and "−7.000" in text(again.body)
+    click(again.widget, "Xem lại biên lai")
+    assert again.message_text == "Chưa chọn biên lai cần xem lại"
+    again.past.value = payment.reference
     click(again.widget, "Xem lại biên lai")
     assert payment.reference in text(again.body) and "Bước" not in text(again.body)
     assert box.events(action="wallet.receipt_viewed")[0].subject == payment.reference
@@ -502,7 +538,7 @@ def test_a_stall_gets_a_static_code_at_the_training_bank_and_a_card(trader):
     [stall] = ui.stalls(trader)
     request = rules.payment_request(stall.payload)
     assert request.static and request.bank.training
-    assert screen.card.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screen.card_png[:8] == b"\x89PNG\r\n\x1a\n" and 'alt="' in screen.card.value
     assert "Tạp hoá Lan" in screen.message_text
     assert trader.wallets.account(stall.account).holder_name == "Nguyễn Thị Lan"
 
@@ -542,7 +578,7 @@ def test_takings_show_todays_payments_in_vietnamese_and_a_chart(box, trader):
     screen.tabs.selected_index = 1
     shown = text(screen.body)
     assert "1 khoản, tổng 20.000 ₫" in shown and "Trần Văn An" in shown and "08:00" in shown
-    assert screen.chart.value[:4] == b"\x89PNG"
+    assert screen.chart_png[:4] == b"\x89PNG" and 'alt="' in screen.chart.value
     assert trader.events(action="trader.takings_viewed")[-1].payload == {"count": 1,
                                                                          "total": 20_000}
 
@@ -608,9 +644,9 @@ def test_a_customer_pays_the_stall_from_the_wallet_screen(box, trader):
     screen = WalletScreen(box)
     open_account(screen, "zalopay")
     click(screen.widget, "Quét mã")
-    assert "Tạp hoá Lan" in screen.picker.label
-    click(screen.widget, "Quét mã")
-    click(screen.widget, "Tiếp tục")
+    [(label, value)] = screen.picker.options[1:]
+    assert "Tạp hoá Lan" in label
+    choose_code(screen, value)
     screen.amount_text.value = "12000"
     click(screen.widget, "Tiếp tục")
     click(screen.widget, "Thanh toán")
@@ -641,4 +677,147 @@ def test_a_stall_event_not_written_by_the_desk_is_ignored(box, stall):
     open_account(screen)
     click(screen.widget, "Quét QR")
     assert [label for label, _value in screen.picker.options] == [
-        "Biển QR quầy «Tạp hoá Lan» (mã tĩnh, tự nhập số tiền)"]
+        "Chưa chọn", "Biển QR quầy «Tạp hoá Lan» (mã tĩnh, tự nhập số tiền)"]
+
+
+# --- issue 13: steps, names, PIN box, lock, reload ------------------------------------------
+
+
+def _steps_seen(screen) -> list[str]:
+    import re
+
+    return re.findall(r"Bước \d+/\d+", text(screen.body))
+
+
+@pytest.mark.parametrize("app", list(APPS))
+def test_the_step_count_keeps_one_total_for_every_kind_of_code(box, stall, dossier, app):
+    account, _payload = stall
+    screen = WalletScreen(box, dossier_code=dossier.code)
+    open_account(screen, app)
+    labels = screen.app.labels
+    seen: list[str] = []
+    for code in (f"fee:{dossier.code}", f"stall:{account.id}"):
+        click(screen.widget, labels["scan"])
+        seen += _steps_seen(screen)
+        choose_code(screen, code)
+        seen += _steps_seen(screen)
+        if screen.request.static:
+            screen.amount_text.value = "1.000"
+        click(screen.widget, "Tiếp tục")
+        seen += _steps_seen(screen)
+        click(screen.widget, labels["confirm"])
+        seen += _steps_seen(screen)
+        screen.pin.value = PIN
+        click(screen.widget, labels["auth"])
+        seen += _steps_seen(screen)
+        click(screen.widget, labels["new_payment"])
+    assert {s.split("/")[1] for s in seen} == {"5"}
+    assert [s.split("/")[0] for s in seen] == ["Bước 1", "Bước 2", "Bước 3", "Bước 4",
+                                               "Bước 5"] * 2
+
+
+@pytest.mark.parametrize("app", list(APPS))
+def test_step_banners_name_buttons_with_the_buttons_own_words(box, stall, app):
+    import re
+
+    import ipywidgets as W
+
+    account, _payload = stall
+    screen = WalletScreen(box)
+    open_account(screen, app)
+    labels = screen.app.labels
+
+    def check() -> None:
+        named = re.findall(r"«([^»]+)»", text(screen.body))
+        controls = button_labels(screen.widget) + [
+            w.description for w in widgets(screen.widget) if isinstance(w, W.FileUpload)]
+        for name in named:
+            if screen.request and name == screen.request.values().get("purpose"):
+                continue  # the payment's own description, quoted
+            assert name in controls, f"{app}: «{name}» named but the buttons are {controls}"
+
+    click(screen.widget, labels["scan"])
+    check()
+    choose_code(screen, f"stall:{account.id}")
+    check()
+    screen.amount_text.value = "1.000"
+    click(screen.widget, "Tiếp tục")
+    check()
+    click(screen.widget, labels["confirm"])
+    check()
+
+
+def test_the_dossier_note_names_the_chosen_apps_own_scan_button(box, dossier):
+    screen = WalletScreen(box, dossier_code=dossier.code)
+    assert "«" not in text(screen.body)  # no app chosen yet: no button to name
+    open_account(screen, "zalopay")
+    assert "Chạm «Quét mã» để thanh toán" in text(screen.body)
+    assert "Quét mã" in button_labels(screen.widget)
+
+
+def test_a_wrong_pin_empties_and_marks_the_pin_box(box, dossier):
+    screen = fee_screen(box, dossier)
+    click(screen.widget, "Quét QR")
+    to_auth(screen)
+    assert {"kns-numeric", "kns-max-6"} <= set(screen.pin._dom_classes)
+    screen.pin.value = "000000"
+    click(screen.widget, "Xác thực")
+    assert screen.pin.value == "" and "kns-invalid" in screen.pin._dom_classes
+    assert screen.message_text == "Mã PIN không đúng. Còn 4 lần thử."
+    screen.pin.value = PIN
+    click(screen.widget, "Xác thực")
+    assert "kns-msg-ok" in screen.message.value
+    assert not any("kns-invalid" in w._dom_classes for w in widgets(screen.widget))
+
+
+def test_pin_and_amount_boxes_ask_for_a_numeric_keypad(box, stall):
+    account, _payload = stall
+    screen = WalletScreen(box)
+    screen.pick("zalopay")
+    for field in (screen.pin_new, screen.pin_again):
+        assert {"kns-numeric", "kns-max-6"} <= set(field._dom_classes)
+    open_account(screen, "zalopay")
+    click(screen.widget, "Quét mã")
+    choose_code(screen, f"stall:{account.id}")
+    assert {"kns-numeric", f"kns-max-{ui.AMOUNT_CHARS}"} <= set(screen.amount_text._dom_classes)
+
+
+def test_a_locked_wallet_stays_locked_after_a_reload_until_the_trainer_unlocks(box, dossier):
+    screen = fee_screen(box, dossier)
+    click(screen.widget, "Quét QR")
+    to_auth(screen)
+    for _ in range(rules.MAX_PIN_TRIES):
+        screen.pin.value = "000000"
+        click(screen.widget, "Xác thực")
+    reloaded = WalletScreen(box)  # back on the app's home, still locked
+    assert "giảng viên" in reloaded.message_text
+    assert button(reloaded.widget, "Quét QR").disabled
+    [account] = box.wallets.accounts(owner="an")
+    box.as_actor("gv", "trainer").wallets.unlock(account.id)
+    after = WalletScreen(box)
+    assert not button(after.widget, "Quét QR").disabled and after.message_text == ""
+
+
+def test_a_reload_comes_back_to_the_pin_step_and_still_pays_once(box, dossier):
+    screen = fee_screen(box, dossier)
+    click(screen.widget, "Quét QR")
+    to_auth(screen)
+    key = screen.key
+    assert PIN not in str(box.drafts.load("wallet"))
+    reloaded = WalletScreen(box, dossier_code=dossier.code)
+    assert reloaded._view.__name__ == "view_auth" and reloaded.key == key
+    assert "Bước 4/5" in text(reloaded.body)
+    reloaded.pin.value = PIN
+    click(reloaded.widget, "Xác thực")
+    screen.pin.value = PIN  # the old page, still open, taps too: the same key
+    click(screen.widget, "Xác thực")
+    assert len(box.wallets.payments()) == 1
+    assert WalletScreen(box)._view.__name__ == "view_home"  # a finished payment is forgotten
+
+
+def test_a_reload_for_another_dossier_starts_from_home(box, dossier):
+    screen = fee_screen(box, dossier)
+    click(screen.widget, "Quét QR")
+    other = box.dossiers.submit(box.dossiers.create("tam-tru", APPLICANT).code)
+    again = WalletScreen(box, dossier_code=other.code)
+    assert again._view.__name__ == "view_home" and other.code in text(again.body)

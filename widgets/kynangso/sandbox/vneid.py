@@ -17,17 +17,22 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from unidecode import unidecode
 
 from .. import settings
+from ..domain import cards as cards_
 from ..domain import vneid as rules_
-from ..domain.catalogue import Catalogue, Procedure
+from ..domain.attachments import FILES_KEY, Attachment
+from ..domain.catalogue import Catalogue, Document, Procedure
 from ..domain.dossier import Dossier
-from ..domain.identity import format_date, normalize_phone, validate_cccd
+from ..domain.forms import FormField, check_value
+from ..domain.identity import N_, format_date, normalize_phone, validate_cccd
 from ..domain.vneid import (
     Notice,
     NoticeKind,
@@ -38,7 +43,7 @@ from ..domain.vneid import (
     WalletCard,
 )
 from ..errors import InvalidInput, KnsError, MissingEntry
-from ..i18n import _
+from ..i18n import _, translate
 from . import world
 from .db import Connection, where_equal
 
@@ -50,6 +55,24 @@ DEFAULT_DEVICE = "dien-thoai-a"
 PENDING, ACTIVE = "pending", "active"
 LEVEL2_ROLES = ("official", "trainer")
 MARK_OTP = "UPDATE vneid_otps SET status = :status WHERE id = :id"
+RENEW_INSURANCE = "gia-han-bhyt"  # the procedure an expired health-insurance card points to
+
+# Boxes the app asks beyond the procedure's portal form, each after the box it names: the
+# birth registration asks the child's sex and the requester's relation to the child
+# (Nghị định 63/2024/NĐ-CP, Điều 6: the "liên thông khai sinh" service on VNeID).
+EXTRA_FIELDS: Mapping[str, tuple[tuple[str, FormField], ...]] = MappingProxyType({
+    "khai-sinh": (
+        ("ngay_sinh_tre", FormField("gioi_tinh_tre", N_("Giới tính của trẻ"), "gender")),
+        ("noi_sinh", FormField("quan_he", N_("Quan hệ của bạn với trẻ"), "text")),
+    ),
+})
+# Boxes answered by picking one of these (value, label) pairs.
+CHOICES: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
+    "gioi_tinh_tre": (("nam", N_("Nam")), ("nu", N_("Nữ"))),
+    "quan_he": (("cha", N_("Cha")), ("me", N_("Mẹ")), ("ong-ba", N_("Ông, bà")),
+                ("nguoi-than", N_("Người thân khác")), ("giam-ho", N_("Người giám hộ"))),
+})
+CONTACT = "so_dien_thoai"
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,53 @@ class LoginResult:
     notice: OtpNotice | None = None
 
 
+@dataclass(frozen=True)
+class Submission:
+    """What the app asks before a procedure goes in: its boxes, the files to attach, and the
+    documents the app supplies itself (with how)."""
+
+    procedure: Procedure
+    fields: tuple[FormField, ...]
+    documents: tuple[Document, ...]  # to attach: the required ones first
+    provided: tuple[tuple[Document, str], ...]
+
+    def label(self, key: str) -> str:
+        """The label a key stands for on screen: the contact phone, a box or a document."""
+        if key == CONTACT:
+            return _("Số điện thoại liên hệ")
+        for spec in self.fields:
+            if spec.key == key:
+                return spec.shown_label
+        for doc in self.documents:
+            if doc.code == key:
+                return doc.shown_name
+        return key
+
+
+class IncompleteSubmission(InvalidInput):
+    """A submission with boxes or files missing or wrong; ``errors``: a message per key
+    (contact phone, box, document code), in the order the screen shows them."""
+
+    def __init__(self, message: str, errors: Mapping[str, str]):
+        super().__init__(message, field=next(iter(errors)))
+        self.errors = dict(errors)
+
+
+def provided_by_app(document: Document) -> str | None:
+    """How the app itself supplies ``document`` (the form is the declaration; the account
+    proves identity), or None when the resident attaches it."""
+    if document.code.startswith("to-khai"):
+        return _("tờ khai điện tử: chính là phần bạn khai trên ứng dụng")
+    if document.code == "giay-to-tuy-than":
+        return _("lấy từ tài khoản định danh điện tử")
+    return None
+
+
+def choice_label(key: str, value: str) -> str:
+    return next((translate(label) for code, label in CHOICES.get(key, ()) if code == value),
+                value)
+
+
 def _account(row: Any) -> VneidAccount:
     return VneidAccount(
         owner=row.owner, cccd=row.cccd, status=row.status, phone=row.phone, level=row.level,
@@ -154,8 +224,8 @@ class VneidDesk:
     @staticmethod
     def _device(device: object) -> str:
         if not isinstance(device, str) or not device.strip() or len(device) > 64:
-            raise InvalidInput(_("{label} phải là tên ngắn (1–64 ký tự), nhận được {value!r}")
-                               .format(label=rules_.field_label("thiet_bi"), value=device),
+            raise InvalidInput(_("{label} phải là tên ngắn (1–64 ký tự)")
+                               .format(label=rules_.field_label("thiet_bi")),
                                field="thiet_bi", value=device)
         return device.strip()
 
@@ -312,10 +382,10 @@ class VneidDesk:
                                 seed=self.rules.persona_seed, today=box.now().date())
         if profile.phone and profile.phone != phone_number:
             raise self._refuse("vneid.activation_refused", number, InvalidInput(
-                _("{label} {phone} không phải số đã đăng ký cho số định danh {cccd}; số đã "
+                _("{label} vừa nhập không phải số đã đăng ký cho số định danh {cccd}; số đã "
                   "đăng ký có đuôi ...{tail}. Hãy nhập đúng số điện thoại chính chủ đã đăng "
-                  "ký.").format(label=rules_.field_label("so_dien_thoai"), phone=phone_number,
-                                cccd=number, tail=profile.phone[-3:]),
+                  "ký.").format(label=rules_.field_label("so_dien_thoai"), cccd=number,
+                                tail=profile.phone[-3:]),
                 field="so_dien_thoai", value=phone), reason="phone_mismatch")
         with box.reading() as conn:
             existing = self._row(conn, number)
@@ -566,27 +636,102 @@ class VneidDesk:
                                level=row.level, needed=procedure.vneid_level) from None
         return procedure
 
-    def submit(self, cccd: object, procedure_code: str, *, phone: object = None) -> Dossier:
-        """Hand a procedure over to the dossier desk: a draft with the account's data, then
-        submitted; refused in the app's words when the account's level is too low."""
+    def submission(self, procedure_code: str) -> Submission:
+        """The boxes and files ``procedure_code`` asks for in the app (no check, no log)."""
+        procedure = self.catalogue[procedure_code]
+        fields = list(procedure.form)
+        for after, extra in EXTRA_FIELDS.get(procedure.code, ()):
+            keys = [f.key for f in fields]
+            if extra.key not in keys:  # the data file may ask it one day: ask once
+                fields.insert(keys.index(after) + 1 if after in keys else len(fields), extra)
+        documents, provided = [], []
+        for doc in (*procedure.required_documents, *procedure.optional_documents):
+            how = provided_by_app(doc)
+            if how is None:
+                documents.append(doc)
+            else:
+                provided.append((doc, how))
+        return Submission(procedure, tuple(fields), tuple(documents), tuple(provided))
+
+    @staticmethod
+    def _review(submission: Submission, phone: object, form: Mapping[str, object],
+                attachments: Mapping[str, Attachment], today: date
+                ) -> tuple[str | None, dict[str, Any], dict[str, str]]:
+        """(contact phone, clean boxes, a message per wrong or missing key in screen order)."""
+        errors: dict[str, str] = {}
+        contact = None
+        try:
+            contact = normalize_phone(phone)
+        except InvalidInput as error:
+            errors[CONTACT] = error.message
+        clean: dict[str, Any] = {}
+        for spec in submission.fields:
+            raw = str(form.get(spec.key) or "").strip()
+            label = spec.shown_label
+            if spec.key in CHOICES:
+                if raw in dict(CHOICES[spec.key]):
+                    clean[spec.key] = raw
+                elif raw or spec.required:
+                    errors[spec.key] = _("Chưa chọn {label}").format(label=label)
+                continue
+            if not raw:
+                if spec.required:
+                    errors[spec.key] = _("Chưa nhập {label}").format(label=label)
+                continue
+            try:
+                clean[spec.key] = check_value(spec, raw, submission.procedure, today)
+            except InvalidInput as error:
+                # Domain checks name a box by its key; the resident reads its label.
+                errors[spec.key] = error.message.replace(spec.key, label, 1)
+        for doc in submission.documents:
+            if doc.required and doc.code not in attachments:
+                errors[doc.code] = _("Chưa đính kèm «{doc}»").format(doc=doc.shown_name)
+        return contact, clean, errors
+
+    def submit(self, cccd: object, procedure_code: str, *, phone: object = None,
+               form: Mapping[str, object] | None = None,
+               attachments: Mapping[str, Attachment] | None = None) -> Dossier:
+        """Hand a procedure over to the dossier desk with the account's identity, the
+        procedure's boxes (``form``, as typed) and the files (``attachments`` by document
+        code). Refused in the app's words when the level is too low; a missing or wrong box
+        or file raises :class:`IncompleteSubmission` naming them all, and nothing goes in."""
         procedure = self.check_procedure(cccd, procedure_code)
         number = self._number(cccd)
-        action = "vneid.procedure_refused"
         box = self.box
         with box.reading() as conn:
             row = self._row(conn, number)
-        contact = self._checked(action, number, normalize_phone,
-                                row.phone if phone is None else phone)
+        submission = self.submission(procedure.code)
+        files = {code: a for code, a in (attachments or {}).items()
+                 if code in {d.code for d in submission.documents}}
+        contact, clean, errors = self._review(submission, row.phone if phone is None else phone,
+                                              form or {}, files, box.now().date())
+        if errors:
+            box.record("vneid.dossier_incomplete", number, procedure=procedure.code,
+                       missing=list(errors))
+            raise IncompleteSubmission(_(
+                "Chưa nộp được hồ sơ: còn thiếu hoặc chưa đúng {names}. Hãy sửa rồi bấm «Nộp "
+                "hồ sơ» lại.").format(names=", ".join(submission.label(k) for k in errors)),
+                errors)
         profile = Profile.from_dict(json.loads(row.profile))
         applicant = {"ho_ten": profile.full_name, "cccd": number, "so_dien_thoai": contact,
                      "ngay_sinh": format_date(profile.birth_date),
                      "gioi_tinh": profile.gender.value, "dia_chi": profile.address}
+        details: dict[str, Any] = {"nguon": "vneid", **clean}
+        if files:
+            details[FILES_KEY] = {code: a.to_dict() for code, a in files.items()}
+        documents = [*(d.code for d, _how in submission.provided), *files]
         dossier = box.dossiers.create(procedure.code, applicant, channel="vneid",
-                                      vneid_level=row.level, form={"nguon": "vneid"})
+                                      vneid_level=row.level, documents=documents, form=details)
         dossier = box.dossiers.submit(dossier.code)
         box.record("vneid.dossier_submitted", number, procedure=procedure.code,
                    dossier=dossier.code, level=row.level)
         return dossier
+
+    def hand_off(self, cccd: object, procedure_code: str) -> Submission:
+        """The resident chose to go on at the portal: what they will need there (logged)."""
+        procedure = self.check_procedure(cccd, procedure_code)
+        self.box.record("vneid.portal_handoff", self._number(cccd), procedure=procedure.code)
+        return self.submission(procedure.code)
 
     def dossiers(self, cccd: object) -> list[Dossier]:
         """This actor's dossiers whose applicant is the holder of ``cccd``."""
@@ -596,8 +741,9 @@ class VneidDesk:
 
     # -- wallet and notifications ----------------------------------------------------------
 
-    def wallet(self, cccd: object) -> tuple[WalletCard, ...]:
-        """The document wallet of an active account (and a log line saying it was opened)."""
+    def wallet(self, cccd: object) -> tuple[WalletCard | cards_.IdentityCard, ...]:
+        """The document wallet of an active account: the identity card (when the holder has
+        one) first, then the sample cards; a log line says it was opened."""
         account = self.account(cccd)
         if not account.active:
             raise self._not_activated(account.cccd)
@@ -605,9 +751,42 @@ class VneidDesk:
             raise self._refuse("vneid.wallet_refused", account.cccd, InvalidInput(
                 self.rules.text("wallet_needs_level2", level=account.level),
                 field="muc_dinh_danh", value=account.level), level=account.level)
-        cards = rules_.wallet_cards(account.profile, self.rules, self.box.now().date())
+        profile = account.profile
+        today = self.box.now().date()
+        person = ((_("Họ và tên"), profile.full_name),
+                  (_("Ngày sinh"), format_date(profile.birth_date)),
+                  (_("Giới tính"), profile.gender.label))
+        identity = cards_.identity_card(account.cccd, person, profile.birth_date, today)
+        cards: tuple[WalletCard | cards_.IdentityCard, ...] = (
+            *([identity] if identity else []), *rules_.wallet_cards(profile, self.rules, today))
         self.box.record("vneid.wallet_viewed", account.cccd, cards=[c.kind for c in cards])
         return cards
+
+    def validity(self, card: WalletCard | cards_.IdentityCard) -> cards_.Validity | None:
+        """Whether a wallet card is still valid today (None: the card has no end date)."""
+        if isinstance(card, cards_.IdentityCard):
+            return card.validity
+        if card.kind == "bhyt":
+            valid_to = datetime.strptime(self.rules.wallet.valid_to, "%d/%m/%Y").date()
+            renew = (self.catalogue[RENEW_INSURANCE].shown_name
+                     if RENEW_INSURANCE in self.catalogue else RENEW_INSURANCE)
+            return cards_.insurance_validity(valid_to, self.box.now().date(), renew)
+        return None
+
+    def pending_notice(self, cccd: object, purpose: str) -> OtpNotice | None:
+        """The code still waiting to be typed, as the phone showed it (after a reload)."""
+        number = self._number(cccd)
+        kind = NoticeKind.SMS if purpose == "activate" else NoticeKind.APP
+        with self.box.reading() as conn:
+            ticket = self._latest_ticket(conn, number, purpose)
+            note = conn.execute("SELECT text FROM vneid_notifications WHERE owner = :owner"
+                                " AND cccd = :cccd AND kind = :kind ORDER BY id DESC LIMIT 1",
+                                {"owner": self.box.actor, "cccd": number,
+                                 "kind": kind.value}).first()
+        if ticket is None or ticket.status != OtpStatus.SENT.value or note is None:
+            return None
+        return OtpNotice(purpose, kind, note.text, datetime.fromisoformat(ticket.issued_at),
+                         datetime.fromisoformat(ticket.expires_at))
 
     def notifications(self, cccd: object) -> list[Notice]:
         """SMS, in-app messages, warnings and dossier status changes, newest first."""

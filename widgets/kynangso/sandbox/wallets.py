@@ -50,6 +50,14 @@ class _Refused(Exception):
         self.wrong_pin = wrong_pin
 
 
+def _short(amount: int, account_id: str, balance: int) -> InvalidInput:
+    """More than the balance: the message names both, so the payer can type less."""
+    return InvalidInput(_("Số dư không đủ: cần {amount} nhưng tài khoản {id} chỉ còn {balance}")
+                        .format(amount=rules.format_vnd(amount), id=account_id,
+                                balance=rules.format_vnd(balance)),
+                        field="so_du", value=balance)
+
+
 def _account(row: Any) -> Account:
     return Account(id=row.id, owner=row.owner, app=row.app, bank_bin=row.bank_bin,
                    number=row.number, holder_name=row.holder_name, balance=row.balance,
@@ -78,8 +86,8 @@ class WalletDesk:
         wallet = self.wallets.get(app)
         name = nfc(holder_name).strip() if isinstance(holder_name, str) else ""
         if not name:
-            raise InvalidInput(_("Chưa nhập {label}, nhận được {value!r}").format(
-                label=rules.field_label("ten_chu_tai_khoan"), value=holder_name),
+            raise InvalidInput(_("Chưa nhập {label}").format(
+                label=rules.field_label("ten_chu_tai_khoan")),
                 field="ten_chu_tai_khoan", value=holder_name)
         if len(name) > MAX_NAME:
             raise InvalidInput(_("{label} dài tối đa {n} ký tự, nhận được {count} ký tự").format(
@@ -87,10 +95,8 @@ class WalletDesk:
                 field="ten_chu_tai_khoan", value=name)
         if isinstance(balance, bool) or not isinstance(balance, int) or not (
                 0 <= balance < MAX_BALANCE):
-            raise InvalidInput(_("{label} ban đầu phải là số đồng nguyên từ 0 trở lên, nhận được "
-                                 "{value!r}").format(label=rules.field_label("so_du"),
-                                                     value=balance),
-                               field="so_du", value=balance)
+            raise InvalidInput(_("{label} ban đầu phải là số đồng nguyên từ 0 trở lên").format(
+                label=rules.field_label("so_du")), field="so_du", value=balance)
         pin_hash = rules.hash_pin(pin)
         owner = (owner or self.box.actor).strip()
         box = self.box
@@ -111,8 +117,8 @@ class WalletDesk:
     def _row(self, conn: Connection, account_id: str) -> Any:
         row = conn.execute("SELECT * FROM accounts WHERE id = :id", {"id": account_id}).first()
         if row is None:
-            raise MissingEntry(_("Không có tài khoản {value!r}").format(value=account_id),
-                               field="tai_khoan", value=account_id)
+            raise MissingEntry(_("Không tìm thấy tài khoản {id} trong môi trường tập dượt")
+                               .format(id=account_id), field="tai_khoan", value=account_id)
         return row
 
     def account(self, account_id: str) -> Account:
@@ -124,6 +130,15 @@ class WalletDesk:
         with self.box.reading() as conn:
             return [_account(row) for row in
                     conn.execute(f"SELECT * FROM accounts{where} ORDER BY number", params)]
+
+    def check_amount(self, account_id: str, amount: int) -> None:
+        """Refuse at the amount step, before any PIN, what the account cannot pay: a locked
+        account, or more than the balance (the message names the balance)."""
+        account = self.account(account_id)
+        if account.locked:
+            raise InvalidInput(rules.locked_message(), field="ma_pin")
+        if amount > account.balance:
+            raise _short(amount, account.id, account.balance)
 
     def unlock(self, account_id: str) -> Account:
         """Clear the wrong-PIN counter and unlock (trainer only)."""
@@ -169,9 +184,8 @@ class WalletDesk:
         receipt. Every refusal is logged and raised as a Vietnamese InvalidInput."""
         key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
         if not key or len(key) > MAX_KEY:
-            raise InvalidInput(_("{label} phải là chữ, từ 1 đến {n} ký tự, nhận được {value!r}")
-                               .format(label=rules.field_label("ma_giao_dich"), n=MAX_KEY,
-                                       value=idempotency_key),
+            raise InvalidInput(_("{label} phải là chữ, từ 1 đến {n} ký tự")
+                               .format(label=rules.field_label("ma_giao_dich"), n=MAX_KEY),
                                field="ma_giao_dich", value=idempotency_key)
         try:
             try:
@@ -228,11 +242,7 @@ class WalletDesk:
                     label=rules.field_label("tai_khoan"), id=payer.id),
                 field="tai_khoan", value=payer.id))
         if to_pay > payer.balance:
-            raise _Refused("insufficient_balance", InvalidInput(
-                _("Số dư không đủ: cần {amount} nhưng tài khoản {id} chỉ còn {balance}")
-                .format(amount=rules.format_vnd(to_pay), id=payer.id,
-                        balance=rules.format_vnd(payer.balance)),
-                field="so_du", value=payer.balance))
+            raise _Refused("insufficient_balance", _short(to_pay, payer.id, payer.balance))
         try:
             ok = rules.verify_pin(pin, payer.pin_hash)
         except InvalidInput as error:
@@ -283,8 +293,8 @@ class WalletDesk:
 
     def _check_same(self, first: Payment, account_id: str, key: str) -> None:
         if first.payer != account_id:
-            raise InvalidInput(_("{label} {key!r} đã dùng cho một giao dịch của tài khoản khác")
-                               .format(label=rules.field_label("ma_giao_dich"), key=key),
+            raise InvalidInput(_("{label} này đã dùng cho một giao dịch của tài khoản khác")
+                               .format(label=rules.field_label("ma_giao_dich")),
                                field="ma_giao_dich", value=key)
 
     def _log_refusal(self, account_id: str, key: str, refused: _Refused) -> KnsError:

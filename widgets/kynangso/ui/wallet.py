@@ -6,6 +6,12 @@ leads a trainee through those rules and logs each step, so a grader reads what w
 done. The trader's stall (ui/trader.py) shares the styles kept here. The codes offered come
 from the sandbox's tables: a dossier's fee code (sandbox/fees.py) and traders' stalls
 (sandbox/stalls.py), never from another screen's events.
+
+As in banking apps, the amount is checked against the balance on the screen where it is
+shown or typed (the recipient's screen), so "Số dư không đủ" comes before any PIN; that one
+screen holds the recipient and the amount, so the step count is the same for every code
+("Bước 2/5" whether the code carries an amount or not). A reload (a locked phone, a lost
+connection) comes back to the step the payer was on (``box.drafts``; never a PIN).
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ if TYPE_CHECKING:
     from ..sandbox.store import Sandbox
 
 PRACTICE_BALANCE = 2_000_000  # what a new practice account starts with
+AMOUNT_CHARS = 15  # 12 digits and their thousands dots (200.000.000.000)
+# Views a reload comes back to; any other (a receipt, the history) comes back to the app.
+RESUMABLE = ("view_app", "view_scan", "view_review", "view_confirm", "view_auth")
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # a phone photo is a few MB
 COLLECTOR_OWNER = fees.COLLECTOR  # owner of the ward's fee account in the store
 
@@ -98,6 +107,19 @@ def procedure_name(box: Sandbox, code: str) -> str:
     return catalogue[code].shown_name if code in catalogue else code
 
 
+def _unchosen(picker: W.Dropdown) -> W.Dropdown:
+    """Show "Chưa chọn" when nothing is chosen: value None alone selects no option, and the
+    page would show an empty box."""
+    if picker.value is None:
+        picker.index = 0
+    return picker
+
+
+def numbered_steps(app: WalletApp) -> list[str]:
+    """The step codes a payer counts: the amount belongs to the recipient's screen."""
+    return [step.code for step in app.steps if step.code != "amount"]
+
+
 def _rows(pairs: list[tuple[str, str]]) -> str:
     return "".join(f'<div class="kns-wallet-row"><span>{esc(k)}</span><span>{esc(v)}</span>'
                    "</div>" for k, v in pairs)
@@ -137,6 +159,7 @@ class WalletScreen(Screen):
         self.receipt: Receipt | None = None
         self.fresh_receipt = False
         self._view: Callable[[], None] = self.view_home
+        self._restore(box)
         super().__init__(box)
 
     def render(self) -> None:
@@ -148,7 +171,46 @@ class WalletScreen(Screen):
     def _go(self, view: Callable[[], None]) -> None:
         self.clear()
         self._view = view
+        self._save()
         view()
+
+    # -- a reload comes back to the same step -------------------------------------------
+
+    def _save(self) -> None:
+        name = self._view.__name__
+        if self.app is None or name not in RESUMABLE:
+            self.box.drafts.clear(self.screen_id)  # home, or a payment finished
+            return
+        self.box.drafts.save(self.screen_id, {
+            "app": self.app.code, "view": name, "amount": self.amount, "key": self.key,
+            "payload": self.request.payload if self.request else None})
+
+    def _restore(self, box: Sandbox) -> None:
+        """The saved step, unless the page was opened for another dossier's fee; anything
+        no longer true (an account gone, a code unreadable) brings back the app's home."""
+        state = box.drafts.load(self.screen_id)
+        if not state or state.get("app") not in self.apps:
+            return
+        try:
+            request = (box.wallets.preview(state["payload"]) if state.get("payload")
+                       else None)
+        except KnsError:
+            request = None
+        if self.wanted is not None and (request is None
+                                        or request.dossier_code != self.wanted):
+            return  # the portal sent the payer here for this dossier: start from home
+        self.app = self.apps.get(state["app"])
+        if self._find_account(box) is None:
+            self.app = None
+            return
+        view = state.get("view") if request is not None else "view_app"
+        self.request = request
+        self.amount = state.get("amount") if isinstance(state.get("amount"), int) else None
+        self.key = state.get("key") if isinstance(state.get("key"), str) else None
+        if view == "view_auth" and (self.key is None or (request is not None and request.static
+                                                         and self.amount is None)):
+            view = "view_confirm"
+        self._view = getattr(self, view if view in RESUMABLE else "view_app")
 
     def _page(self, *children: W.Widget) -> None:
         self.show(self.html(CSS), *children)
@@ -157,8 +219,11 @@ class WalletScreen(Screen):
 
     def account(self) -> Account | None:
         """This person's account in the chosen app (the first, if several)."""
+        return self._find_account(self.box)
+
+    def _find_account(self, box: Sandbox) -> Account | None:
         assert self.app is not None
-        for account in self.box.wallets.accounts(owner=self.box.actor):
+        for account in box.wallets.accounts(owner=box.actor):
             if account.app == self.app.code:
                 return account
         return None
@@ -190,6 +255,14 @@ class WalletScreen(Screen):
                 return payment.reference
         return None
 
+    def _refused(self, error: KnsError, **fields: W.Widget) -> None:
+        """Show a refusal on the field it is about, or in the message area."""
+        widget = fields.get(error.field or "")
+        if widget is None:
+            self.error(error.message)
+        else:
+            self.field_error(widget, error.message)
+
     def _invalid(self, step: str, error: InvalidInput) -> None:
         self.box.record("wallet.input_invalid", self.app.code if self.app else None,
                         step=step, field=error.field)
@@ -198,7 +271,8 @@ class WalletScreen(Screen):
 
     def view_home(self) -> None:
         notice = self.html(f'<div class="kns-wallet-warn">{esc(self.apps.notice)}</div>')
-        parts: list[W.Widget] = [notice, self._dossier_note()]
+        parts: list[W.Widget] = [self.step_title(_("Chọn ứng dụng thanh toán")), notice,
+                                 self._dossier_note()]
         ask = _("Chọn ứng dụng bạn (hoặc người dân) dùng để trả tiền:")
         parts.append(self.html(f"<p>{esc(ask)}</p>"))
         mine = {a.app: a for a in reversed(self.box.wallets.accounts(owner=self.box.actor))}
@@ -217,14 +291,14 @@ class WalletScreen(Screen):
         if not self.asked_code:
             return self.html("")
         if self.wanted is None:
-            text = _("Mã hồ sơ trong đường dẫn không đúng dạng ĐƠNVỊ-YYMMDD-NNNN, nhận được "
-                     "{value!r}").format(value=self.asked_code)
-            return self.html(f'<div class="kns-msg-error" role="alert">{esc(text)}</div>')
+            text = _("Mã hồ sơ trong đường dẫn không đúng dạng ĐƠNVỊ-YYMMDD-NNNN; hãy mở lại "
+                     "đường dẫn «Mở ví để thanh toán» trên Cổng Dịch vụ công.")
+            return self.html(f'<div class="kns-msg-error">{esc(text)}</div>')
         dossier = self._wanted_dossier()
         if dossier is None:
             text = _("Không tìm thấy hồ sơ {code} của {person} trong môi trường tập dượt.").format(
                 code=self.wanted, person=self.box.actor)
-            return self.html(f'<div class="kns-msg-error" role="alert">{esc(text)}</div>')
+            return self.html(f'<div class="kns-msg-error">{esc(text)}</div>')
         name = procedure_name(self.box, dossier.procedure_code)
         if dossier.fee_paid:
             reference = self._fee_payment(dossier.code)
@@ -232,16 +306,21 @@ class WalletScreen(Screen):
                 code=dossier.code, name=name, amount=format_vnd(dossier.fee_amount or 0))
             if reference:
                 text += _(", mã giao dịch {reference}").format(reference=reference)
-            return self.html(f'<div class="kns-msg-ok kns-wallet-feepaid" role="status">'
-                             f"{esc(text)}.</div>")
+            return self.html(f'<div class="kns-msg-ok kns-wallet-feepaid">{esc(text)}.</div>')
         if not dossier.fee_amount:
             text = _("Hồ sơ {code} ({name}) không có lệ phí phải nộp qua mã QR.").format(
                 code=dossier.code, name=name)
-            return self.html(f'<div class="kns-msg-info" role="status">{esc(text)}</div>')
-        text = _("Hồ sơ {code} ({name}) đang chờ nộp lệ phí {amount}. Chọn ứng dụng rồi chạm "
-                 "«Quét QR» để thanh toán.").format(code=dossier.code, name=name,
-                                                   amount=format_vnd(dossier.fee_amount))
-        return self.html(f'<div class="kns-msg-info" role="status">{esc(text)}</div>')
+            return self.html(f'<div class="kns-msg-info">{esc(text)}</div>')
+        if self.app is None:  # no button to name yet: each app words its own
+            text = _("Hồ sơ {code} ({name}) đang chờ nộp lệ phí {amount}. Chọn ứng dụng rồi "
+                     "quét mã QR để thanh toán.").format(code=dossier.code, name=name,
+                                                        amount=format_vnd(dossier.fee_amount))
+        else:
+            text = _("Hồ sơ {code} ({name}) đang chờ nộp lệ phí {amount}. Chạm «{scan}» để "
+                     "thanh toán.").format(code=dossier.code, name=name,
+                                          amount=format_vnd(dossier.fee_amount),
+                                          scan=self.app.label("scan"))
+        return self.html(f'<div class="kns-msg-info">{esc(text)}</div>')
 
     def pick(self, app_code: str) -> None:
         self.app = self.apps.get(app_code)
@@ -260,9 +339,12 @@ class WalletScreen(Screen):
                  "hay tài khoản ngân hàng, và không đưa mã PIN cho ai.")
         self.holder = self.text(rules.field_label("ten_chu_tai_khoan"),
                                 placeholder=_("Ví dụ: Trần Văn An"))
-        self.pin_new = self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True)
-        self.pin_again = self.text(_("Nhập lại mã PIN"), password=True)
+        self.pin_new = self.numeric(self.text(_("Chọn mã PIN tập dượt (6 số)"), password=True),
+                                    rules.PIN_LENGTH)
+        self.pin_again = self.numeric(self.text(_("Nhập lại mã PIN"), password=True),
+                                      rules.PIN_LENGTH)
         self._page(
+            self.step_title(_("Mở tài khoản tập dượt")),
             self.html(f'<div class="kns-wallet-app">{esc(app.name)}</div>'),
             self.html(f"<p>{esc(intro)}</p>"),
             self.html(f'<div class="kns-wallet-warn" role="note">{esc(warn)}</div>'),
@@ -287,7 +369,9 @@ class WalletScreen(Screen):
             self._invalid("open_account", error)
             if error.field in ("ma_pin", "ma_pin_nhap_lai"):
                 self.pin_new.value = self.pin_again.value = ""
-            raise
+            self._refused(error, ten_chu_tai_khoan=self.holder, ma_pin=self.pin_new,
+                          ma_pin_nhap_lai=self.pin_again)
+            return
         self._go(self.view_app)
         self.ok(_("Đã mở tài khoản tập dượt {number} trong {app}, số dư {balance}.").format(
             number=account.number, app=app.name, balance=format_vnd(account.balance)))
@@ -312,7 +396,8 @@ class WalletScreen(Screen):
         history = self.button(_("Lịch sử giao dịch"), self.open_history, width="100%")
         other = self.button(_("Chọn ứng dụng khác"), lambda: self._go(self.view_home),
                             width="100%")
-        self._page(self.html(card), self._dossier_note(), scan, history, other)
+        self._page(self.step_title(app.name), self.html(card), self._dossier_note(), scan,
+                   history, other)
         if account.locked:
             self.error(rules.locked_message())
 
@@ -320,7 +405,8 @@ class WalletScreen(Screen):
 
     def _step(self, code: str, values: Mapping[str, object] | None = None, *,
               numbered: bool = True) -> W.HTML:
-        """The app's own title and text for step ``code``, numbered among its steps."""
+        """The app's own title and text for step ``code``, numbered among its steps: the
+        amount is typed on the recipient's screen, so every code has the same steps."""
         app = self.app
         assert app is not None
         if values is None:
@@ -329,10 +415,10 @@ class WalletScreen(Screen):
                 values["amount"] = format_vnd(self.amount)
         title, text = app.step(code).render(app=app.name, **values)
         if numbered:
-            codes = [s.code for s in app.steps_for(self.request)]
+            codes = numbered_steps(app)
             title = _("Bước {n}/{total}").format(n=codes.index(code) + 1,
                                                  total=len(codes)) + f" — {title}"
-        return self.html(f'<div class="kns-wallet-step" role="heading">{esc(title)}</div>'
+        return self.html(f'<h2 class="kns-step kns-wallet-step" tabindex="-1">{esc(title)}</h2>'
                          f'<div class="kns-wallet-steptext">{esc(text)}</div>')
 
     def _cancel(self) -> W.Button:
@@ -365,13 +451,10 @@ class WalletScreen(Screen):
         parts: list[W.Widget] = [self._step("scan")]
         parts.append(self.html(f"<b>{esc(_('Mã QR đang hiện ở ứng dụng khác'))}</b>"))
         if options:
+            # The dossier the portal sent the payer for is picked; otherwise "Chưa chọn".
             wanted = f"fee:{self.wanted}"
-            self.picker = W.Dropdown(options=options,
-                                     value=wanted if wanted in dict(options).values()
-                                     else options[0][1],
-                                     description=_("Mã QR"), style={"description_width":
-                                                                    "initial"},
-                                     layout=W.Layout(width="100%"))
+            self.picker = _unchosen(self.choice(
+                _("Mã QR"), options, value=wanted if wanted in dict(options).values() else None))
             parts += [self.picker, self.button(app.label("scan"), self.scan_choice,
                                                style="primary", width="100%")]
         else:
@@ -398,8 +481,8 @@ class WalletScreen(Screen):
         for stall in stalls(self.box):
             if stall.account == key:
                 return stall.payload
-        raise InvalidInput(_("{label}: mã đã chọn không còn nữa, nhận được {value!r}").format(
-            label=rules.field_label("ma_qr"), value=choice), field="ma_qr", value=choice)
+        raise InvalidInput(_("{label}: mã đã chọn không còn nữa; hãy chọn lại").format(
+            label=rules.field_label("ma_qr")), field="ma_qr", value=choice)
 
     def _read(self, source: str, read: Callable[[], PaymentRequest], **detail: object) -> None:
         app = self.app
@@ -419,17 +502,23 @@ class WalletScreen(Screen):
 
     def scan_choice(self) -> None:
         choice = self.picker.value
+        if choice is None:
+            error = InvalidInput(_("{label}: chưa chọn mã nào trong danh sách").format(
+                label=rules.field_label("ma_qr")), field="ma_qr")
+            self._invalid("scan", error)
+            self.field_error(self.picker, error.message)
+            return
         self._read("list", lambda: self.box.wallets.preview(self._payload_for(choice)),
                    choice=choice)
 
     def scan_pasted(self) -> None:
         text = self.paste.value.strip()
         if not text:
-            error = InvalidInput(_("{label}: chưa dán nội dung mã, nhận được {value!r}").format(
-                label=rules.field_label("ma_qr"), value=self.paste.value), field="ma_qr",
-                value=self.paste.value)
+            error = InvalidInput(_("{label}: chưa dán nội dung mã").format(
+                label=rules.field_label("ma_qr")), field="ma_qr", value=self.paste.value)
             self._invalid("scan", error)
-            raise error
+            self.field_error(self.paste, error.message)
+            return
         self._read("paste", lambda: self.box.wallets.preview(text))
 
     def _uploaded(self, change: dict) -> None:
@@ -453,10 +542,13 @@ class WalletScreen(Screen):
         self._read("upload", read, file=name)
 
     def view_review(self) -> None:
-        request = self.request
-        assert request is not None
+        """The recipient's screen: who, which bank, and the amount, carried by the code or
+        typed here, checked against the balance before going on."""
+        app, request = self.app, self.request
+        assert app is not None and request is not None
+        account = self._require_account()
         amount = (format_vnd(request.amount) if request.amount is not None
-                  else _("(bạn tự nhập ở bước sau)"))
+                  else _("(bạn tự nhập ngay bên dưới)"))
         rows = [(_("Người nhận"), request.recipient or _("(mã không ghi tên người nhận)")),
                 (_("Ngân hàng"), request.bank.short_name),
                 (rules.field_label("tai_khoan"), request.account),
@@ -465,10 +557,18 @@ class WalletScreen(Screen):
         if request.dossier_code:
             rows.append((_("Lệ phí hồ sơ"), request.dossier_code))
         card = self.html(f'<div class="kns-card kns-wallet-review">{_rows(rows)}</div>')
-        go = self.button(_("Tiếp tục"), lambda: self._go(
-            self.view_amount if request.static else self.view_confirm), style="primary",
-            width="100%")
-        self._page(self._step("review"), card, *self._notes(request), go, self._cancel())
+        parts: list[W.Widget] = [self._step("review"), card, *self._notes(request)]
+        if request.static:
+            _title, hint = app.step("amount").render(app=app.name, **request.values())
+            self.amount_text = self.numeric(
+                self.text(rules.field_label("so_tien"), placeholder="200.000"), AMOUNT_CHARS)
+            parts += [self.html(f'<div class="kns-wallet-steptext">{esc(hint)}</div>'),
+                      self.amount_text]
+        parts.append(self.html(f'<div class="kns-wallet-available">'
+                               f'{esc(_("Số dư hiện có"))}: '
+                               f"<b>{esc(format_vnd(account.balance))}</b></div>"))
+        go = self.button(_("Tiếp tục"), self.enter_amount, style="primary", width="100%")
+        self._page(*parts, go, self._cancel())
 
     def _notes(self, request: PaymentRequest) -> list[W.Widget]:
         """The decoder's notes: things to read before paying, shown as information, not errors."""
@@ -479,18 +579,23 @@ class WalletScreen(Screen):
         return [self.html(f'<div class="kns-msg-info kns-wallet-notes" role="note">'
                           f'<b>{title}</b><ul>{items}</ul></div>')]
 
-    def view_amount(self) -> None:
-        self.amount_text = self.text(rules.field_label("so_tien"), placeholder="200.000")
-        go = self.button(_("Tiếp tục"), self.enter_amount, style="primary", width="100%")
-        self._page(self._step("amount"), self.amount_text, go, self._cancel())
-
     def enter_amount(self) -> None:
-        assert self.request is not None
+        """The amount (typed for a static code) and the balance, before any PIN."""
+        request = self.request
+        assert request is not None
+        account = self._require_account()
+        typed = self.amount_text.value if request.static else None
         try:
-            self.amount = rules.payment_amount(self.request, self.amount_text.value)
+            amount = rules.payment_amount(request, typed)
+            self.box.wallets.check_amount(account.id, amount)
         except InvalidInput as error:
             self._invalid("amount", error)
-            raise
+            if request.static:
+                self.field_error(self.amount_text, error.message)
+            else:
+                self.error(error.message)
+            return
+        self.amount = amount
         self._go(self.view_confirm)
 
     def view_confirm(self) -> None:
@@ -519,7 +624,8 @@ class WalletScreen(Screen):
     def view_auth(self) -> None:
         app = self.app
         assert app is not None
-        self.pin = self.text(app.auth_label, password=True, placeholder="••••••")
+        self.pin = self.numeric(self.text(app.auth_label, password=True, placeholder="••••••"),
+                                rules.PIN_LENGTH)
         go = self.button(app.label("auth"), self.pay, style="primary", width="100%")
         self._page(self._step("auth"), self.pin, go, self._cancel())
 
@@ -533,10 +639,12 @@ class WalletScreen(Screen):
             receipt = self.box.wallets.pay(account.id, request.payload, pin=pin,
                                            amount=self.amount if request.static else None,
                                            idempotency_key=self.key)
-        except InvalidInput:
+        except InvalidInput as error:
             if self.box.wallets.account(account.id).locked:
-                self._go(self.view_app)
-            raise
+                self._go(self.view_app)  # says it is locked, and who unlocks it
+                return
+            self.field_error(self.pin, error.message)  # the box is empty again: type anew
+            return
         self.receipt = receipt
         self.fresh_receipt = True
         self._go(self.view_receipt)
@@ -587,9 +695,8 @@ class WalletScreen(Screen):
                          f"−{format_vnd(p.amount)}") for p in paid]
                        + [(p.at, p.reference, _("Nhận từ {name}").format(name=p.payer_name),
                            f"+{format_vnd(p.amount)}") for p in received], reverse=True)
-        parts: list[W.Widget] = [self.html(
-            f'<div class="kns-wallet-step" role="heading">{esc(_("Lịch sử giao dịch"))} — '
-            f"{esc(account.number)}</div>")]
+        parts: list[W.Widget] = [self.step_title(
+            _("Lịch sử giao dịch") + f" — {account.number}")]
         if moves:
             rows = [(f"{at:%H:%M %d/%m}", who, amount, reference)
                     for at, reference, who, amount in moves]
@@ -600,11 +707,8 @@ class WalletScreen(Screen):
             parts.append(self.html(f'<div class="kns-muted">{esc(_("Chưa có giao dịch nào."))}'
                                    "</div>"))
         if paid:
-            self.past = W.Dropdown(options=[(f"{p.reference} — {format_vnd(p.amount)}",
-                                             p.reference) for p in reversed(paid)],
-                                   description=_("Biên lai"),
-                                   style={"description_width": "initial"},
-                                   layout=W.Layout(width="100%"))
+            self.past = _unchosen(self.choice(_("Biên lai"), [
+                (f"{p.reference} — {format_vnd(p.amount)}", p.reference) for p in reversed(paid)]))
             parts += [self.past, self.button(_("Xem lại biên lai"), self.show_receipt,
                                              width="100%")]
         parts.append(self.button(_("Quay lại"), lambda: self._go(self.view_app),
@@ -613,6 +717,9 @@ class WalletScreen(Screen):
 
     def show_receipt(self) -> None:
         reference = self.past.value
+        if reference is None:
+            self.field_error(self.past, _("Chưa chọn biên lai cần xem lại"))
+            return
         self.receipt = self.box.wallets.receipt(reference)
         self.fresh_receipt = False  # seen again from the history: not a step of a payment
         self.box.record("wallet.receipt_viewed", reference)
