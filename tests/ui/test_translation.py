@@ -18,6 +18,7 @@ from kynangso.ui.base import UNEXPECTED, Screen
 from kynangso.ui.kiosk import CounterDisplay, KioskScreen
 from kynangso.ui.portal import PortalScreen
 from kynangso.ui.trader import TraderScreen
+from kynangso.ui.trainer import TrainerScreen
 from kynangso.ui.vneid import VneidScreen
 from kynangso.ui.wallet import WalletScreen
 
@@ -72,6 +73,9 @@ APPS: list[tuple[Callable[..., Screen], str, tuple[str, str], tuple[str, str]]] 
      ("Phần mềm một cửa — Tiếp nhận và giải quyết hồ sơ",
       "One-stop-shop software — Receiving and processing dossiers"),
      ("Hồ sơ chờ tiếp nhận", "Dossiers awaiting receipt")),
+    (TrainerScreen, "trainer",
+     ("Bảng điều khiển giảng viên", "Trainer's control panel"),
+     ("Lớp học hôm nay", "Today's class")),
 ]
 
 
