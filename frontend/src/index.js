@@ -39,6 +39,7 @@ const MESSAGES = {
     restarted: 'Ứng dụng vừa được khởi động lại. Bấm “Tải lại trang” để tiếp tục; ' +
       'hồ sơ và giao dịch đã lưu vẫn còn.',
     reload: 'Tải lại trang',
+    scroll: 'Bảng, vuốt ngang để xem hết',
   },
   en: {
     broken: 'This part of the app cannot be shown. Reload the page; if it still ' +
@@ -50,6 +51,7 @@ const MESSAGES = {
     restarted: 'The app has just restarted. Press “Reload page” to carry on; saved ' +
       'dossiers and payments are still there.',
     reload: 'Reload page',
+    scroll: 'Table, swipe sideways to see all of it',
   },
 };
 
@@ -229,16 +231,43 @@ function setCookie(name, value) {
     : `${name}=${encodeURIComponent(value)}; path=/; max-age=${COOKIE_AGE}; SameSite=Lax`;
 }
 
-function focusLater(selector, tries = 40) {
-  const target = [...document.querySelectorAll(selector)]
-    .find((el) => el !== lastFocused && el.offsetParent !== null);
-  if (!target) {
-    if (tries > 0) setTimeout(() => focusLater(selector, tries - 1), 50);
-    return;
-  }
+const shown = (el) => Boolean(el) && el.offsetParent !== null;
+
+function focusOn(target) {
   if (!target.matches('input, select, textarea, button')) target.setAttribute('tabindex', '-1');
   lastFocused = target;
   target.focus();
+}
+
+// The screen on show (a gate hides itself once the app it opened is drawn).
+function visibleRoot() {
+  return [...document.querySelectorAll('.kns-root')].find(shown);
+}
+
+// Where focus goes when a step has no heading of its own, or focus was lost with the
+// control that held it: the step's heading, else the app's title.
+function focusTitle() {
+  const root = visibleRoot();
+  const target = root && ([...root.querySelectorAll('.kns-step')].find(shown) ||
+    root.querySelector('h1.kns-title'));
+  if (target) focusOn(target);
+  return Boolean(target);
+}
+
+// A new step's widgets are drawn a moment after the command, while the old step's heading
+// may still be on the page: prefer an element that was not there when the command came
+// (`before`), and settle for any after a second.
+function focusLater(selector, before = new Set(), tries = 40) {
+  const found = [...document.querySelectorAll(selector)]
+    .filter((el) => el !== lastFocused && shown(el));
+  const target = found.find((el) => !before.has(el)) || (tries <= 20 ? found[0] : undefined);
+  if (target) {
+    focusOn(target);
+  } else if (tries > 0) {
+    setTimeout(() => focusLater(selector, before, tries - 1), 50);
+  } else if (document.activeElement === document.body) {
+    focusTitle();  // a screen whose steps have no heading: never leave focus on the body
+  }
 }
 
 const FOCUS = {
@@ -261,8 +290,10 @@ function runBridge(el) {
     window.location.reload();
   }
   if (el.dataset.focus && FOCUS[el.dataset.focus]) {
+    const selector = FOCUS[el.dataset.focus];
     lastFocused = document.activeElement;
-    focusLater(FOCUS[el.dataset.focus]);
+    focusLater(selector, el.dataset.focus === 'step'
+      ? new Set(document.querySelectorAll(selector)) : new Set());
   }
 }
 
@@ -273,8 +304,43 @@ function labelText(control) {
     control.closest('[title]')?.getAttribute('title') || '';
 }
 
+// The control the learner last focused: when a step replaces it, focus would fall to the
+// page body (a screen reader then starts again from the top).
+let learnerFocus = null;
+document.addEventListener('focusin', (event) => {
+  if (event.target instanceof Element && event.target.closest('.kns-root')) {
+    learnerFocus = event.target;
+  }
+});
+
+// The visible screen's message area is the page's one polite live region; a hidden
+// screen's (the gate, once the app is open) gives the name and the role up.
+function liveRegion() {
+  const areas = [...document.querySelectorAll('.kns-root .kns-message')];
+  const area = areas.find((a) => shown(a.closest('.kns-root'))) || areas[0];
+  for (const other of areas) {
+    if (other !== area && other.id === 'kns-message') {
+      other.removeAttribute('id');
+      other.removeAttribute('role');
+      other.removeAttribute('aria-live');
+    }
+  }
+  if (area && area.id !== 'kns-message') {
+    area.id = 'kns-message';
+    area.setAttribute('role', 'status');
+    area.setAttribute('aria-live', 'polite');
+  }
+}
+
 function enhance() {
   document.querySelectorAll('.kns-bridge[data-nonce]').forEach(runBridge);
+  // (A hidden control may still hold focus until the browser's next frame.) Until the
+  // new screen is drawn there is nowhere to go: the next change of the page tries again.
+  const active = document.activeElement;
+  if (learnerFocus && (active === document.body || active === learnerFocus) &&
+      (!learnerFocus.isConnected || !shown(learnerFocus))) {
+    focusTitle();  // its focus event makes the heading the one to watch
+  }
   for (const input of document.querySelectorAll('.kns-numeric input')) {
     input.inputMode = 'numeric';
     input.setAttribute('pattern', '[0-9]*');
@@ -282,11 +348,35 @@ function enhance() {
     const max = [...input.closest('.kns-numeric').classList].find((c) => c.startsWith('kns-max-'));
     if (max) input.maxLength = Number(max.slice(8));
   }
-  const area = document.querySelector('.kns-message');
-  if (area && area.id !== 'kns-message') {
-    area.id = 'kns-message';
-    area.setAttribute('role', 'status');
-    area.setAttribute('aria-live', 'polite');
+  liveRegion();
+  // A++ on a phone shows each table row as a card (base.CSS): each cell carries its
+  // column's heading.
+  for (const table of document.querySelectorAll('.kns-root table.kns-table')) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    for (const row of heads.length ? table.querySelectorAll('tbody tr') : []) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && cell.dataset.label !== heads[i]) cell.dataset.label = heads[i];
+      });
+    }
+  }
+  // A table wider than its box scrolls there: the keyboard must reach it too.
+  for (const box of document.querySelectorAll('.kns-root .kns-scroll')) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (box.getAttribute('tabindex') !== '0') {
+        box.setAttribute('tabindex', '0');
+        box.setAttribute('role', 'region');
+      }
+      if (box.getAttribute('aria-label') !== message('scroll')) {
+        box.setAttribute('aria-label', message('scroll'));
+      }
+    } else if (box.hasAttribute('tabindex')) {
+      for (const name of ['tabindex', 'role', 'aria-label']) box.removeAttribute(name);
+    }
+  }
+  // A picture's words: a screen gives an ipywidgets Image a tooltip (its only text).
+  for (const img of document.querySelectorAll('.kns-root img:not([alt])')) {
+    const title = img.getAttribute('title');
+    if (title) img.alt = title;
   }
   for (const control of document.querySelectorAll('.kns-root input, .kns-root select, .kns-root textarea')) {
     if (control.closest('.kns-invalid')) {
@@ -317,7 +407,8 @@ function observe() {
     queued = true;
     queueMicrotask(() => { queued = false; enhance(); });
   }).observe(document.body, { childList: true, subtree: true, attributes: true,
-    attributeFilter: ['class', 'data-nonce'] });
+    attributeFilter: ['class', 'data-nonce', 'style'] });
+  window.addEventListener('resize', () => enhance());  // a phone turned: tables refit
   enhance();
 }
 

@@ -89,7 +89,7 @@ def test_the_language_follows_too_and_the_page_says_so(voila, who):
         open_app(other, voila.url("portal", f"nguoi={person}"))
         other.locator(".kns-root.kns-lang-en").wait_for()
         other.wait_for_function("document.documentElement.lang === 'en'")
-        other.wait_for_function("document.title.startsWith('Public service portal')")
+        other.wait_for_function("document.title.startsWith('Public Service Portal')")
         assert other.title().endswith("— Kỹ Năng Số")  # never the file name "portal"
 
 

@@ -21,8 +21,10 @@ PHONE = {"width": 430, "height": 900}
 DESKTOP = {"width": 1280, "height": 800}
 WAIT = 60_000
 LOAD = 120_000  # a page load starts a kernel: slow on a busy 2-CPU classroom server
-_PERSONS = make_personas(4)
-QUANG, ANH, LINH = _PERSONS[0], _PERSONS[1], _PERSONS[3]  # NV-003 is 15: not a parent
+# Level 2 belongs to a CCCD number across the shared store: these practice residents are
+# used by no other browser test (the VNeID tests need NV-001 at level 1), all adults.
+_PERSONS = make_personas(15)
+FILER, AUTHOR, PARENT = _PERSONS[12], _PERSONS[14], _PERSONS[11]
 PASSWORD, PASSCODE = "Truclam@2025", "246813"
 
 
@@ -78,7 +80,7 @@ def click(page, name: str) -> None:
 
 def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, who, tmp_path):
     person = who("tnv")
-    vneid_account(voila, person, QUANG)
+    vneid_account(voila, person, FILER)
     bad = tmp_path / "ghi-chu.txt"
     bad.write_text("không phải ảnh", encoding="utf-8")
     good = tmp_path / "ban-chinh.png"
@@ -95,11 +97,11 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, who, tm
         page.get_by_text("Thời hạn giải quyết").wait_for()
         shot(page, "portal-procedure")
         click(page, "Nộp hồ sơ trực tuyến")
-        log_in(page, QUANG)
+        log_in(page, FILER)
 
         # The applicant comes from VNeID; the portal is a website, no phone drawn on a phone.
         name = page.get_by_label("Họ và tên", exact=True)
-        assert name.input_value() == QUANG.full_name and name.is_disabled()
+        assert name.input_value() == FILER.full_name and name.is_disabled()
         assert page.locator(".kns-root").evaluate(
             "(el) => getComputedStyle(el).borderTopWidth") == "0px"
         # A form with mistakes: each message sits under its own box, each box is marked.
@@ -147,7 +149,7 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, who, tm
 
         # The resident pays in the wallet app (here straight through the store).
         with Sandbox.open(voila.store, actor=person, role="resident") as box:
-            wallet = box.wallets.open_account("zalopay", QUANG.full_name, balance=50_000,
+            wallet = box.wallets.open_account("zalopay", FILER.full_name, balance=50_000,
                                               pin="246802")
             box.wallets.pay(wallet.id, payload, pin="246802", idempotency_key="browser-1")
 
@@ -175,13 +177,13 @@ def test_resident_submits_pays_and_finds_the_dossier_after_reload(voila, who, tm
 
 def test_feedback_is_sent_and_the_answer_shows(voila, who):
     author = who("tnv")
-    vneid_account(voila, author, ANH, level2=False)  # feedback needs a login, any level
+    vneid_account(voila, author, AUTHOR, level2=False)  # feedback needs a login, any level
     with browser_page(PHONE) as (page, rec):
         page.set_default_timeout(WAIT)  # a busy classroom server answers slowly
         page.goto(voila.url("portal", f"nguoi={author}"), wait_until="commit", timeout=LOAD)
         page.get_by_text("MÔI TRƯỜNG TẬP DƯỢT").wait_for(timeout=LOAD)
         click(page, "Phản ánh, kiến nghị")
-        log_in(page, ANH)
+        log_in(page, AUTHOR)
         page.get_by_label("Loại", exact=True).select_option(label="Phản ánh")
         click(page, "Gửi")
         page.get_by_text("Chưa nhập nội dung").wait_for()
@@ -210,7 +212,7 @@ def test_feedback_is_sent_and_the_answer_shows(voila, who):
 
 def test_vneid_login_birth_registration_and_a_reload_on_a_desktop(voila, who):
     person = who("tnv")
-    vneid_account(voila, person, LINH)
+    vneid_account(voila, person, PARENT)
     with browser_page(DESKTOP) as (page, rec):
         page.set_default_timeout(WAIT)  # a busy classroom server answers slowly
         page.goto(voila.url("portal", f"nguoi={person}"), wait_until="commit", timeout=LOAD)
@@ -236,16 +238,16 @@ def test_vneid_login_birth_registration_and_a_reload_on_a_desktop(voila, who):
 
         click(page, "Nộp hồ sơ trực tuyến")
         # No account for this number on this person's phone: said in plain words.
-        page.get_by_label("Số định danh cá nhân (CCCD)").fill(QUANG.cccd)
+        page.get_by_label("Số định danh cá nhân (CCCD)").fill(FILER.cccd)
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         click(page, "Đăng nhập")
         page.locator(".kns-message").get_by_text("chưa có tài khoản định danh điện tử").wait_for()
         assert "ứng dụng VNeID" in page.locator(".kns-message").inner_text()
         assert page.get_by_label("Số định danh cá nhân (CCCD)").get_attribute(
             "aria-invalid") == "true"
-        log_in(page, LINH)
+        log_in(page, PARENT)
         page.get_by_text("Bước 1/3").wait_for()
-        assert page.get_by_label("Số định danh cá nhân (CCCD)").input_value() == LINH.cccd
+        assert page.get_by_label("Số định danh cá nhân (CCCD)").input_value() == PARENT.cccd
 
         # Two boxes typed, then the live note says late (70 days), then a reload.
         page.get_by_label("Họ và tên của trẻ").fill("Nguyễn Thị Mai")

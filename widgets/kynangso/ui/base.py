@@ -79,6 +79,17 @@ CSS = """
 .kns-root .jupyter-button.mod-warning { background: #8a4b00; color: #ffffff; }
 .kns-root .jupyter-button.mod-danger { background: #b3261e; color: #ffffff; }
 .kns-root .widget-toggle-buttons .widget-toggle-button { min-width: 64px; white-space: nowrap; }
+.kns-root .kns-forget { width: auto; max-width: 100%; }
+/* Not available yet: said by a dashed border and grey words that stay readable (4.5:1),
+   not by ipywidgets' 60 % opacity (about 3:1 on a coloured button). */
+.kns-root .jupyter-widgets.jupyter-button:disabled { opacity: 1; background: #f1f3f5;
+  color: #4f5a66; border: 1px dashed #5f6b7a; cursor: not-allowed; }
+.kns-root .widget-text input:disabled, .kns-root .widget-textarea textarea:disabled,
+.kns-root .widget-dropdown > select:disabled { opacity: 1; background: #f1f3f5;
+  color: #3d4650; }
+/* "width: 100%" plus ipywidgets' 2 px margins ran 4 px past the frame: keep them inside. */
+.kns-root .jupyter-widgets[style*="width: 100%"] {
+  width: calc(100% - 2 * var(--jp-widgets-margin)) !important; }
 .kns-root .widget-toggle-button.mod-active, .kns-root .jupyter-button.mod-active {
   background: #0b5394; color: #ffffff; box-shadow: none; }
 .kns-root .widget-label, .kns-root input, .kns-root select, .kns-root textarea,
@@ -149,6 +160,10 @@ CSS = """
 .kns-contrast .jupyter-button.mod-warning, .kns-contrast .jupyter-button.mod-danger {
   background: #000000; color: #ffffff; border: 2px solid #ffffff; }
 .kns-contrast .jupyter-button.mod-active { background: #ffd400; color: #000000; }
+.kns-contrast .jupyter-widgets.jupyter-button:disabled { background: #000000; color: #c8c8c8;
+  border: 2px dashed #c8c8c8; }
+.kns-contrast .widget-text input:disabled, .kns-contrast .widget-textarea textarea:disabled,
+.kns-contrast .widget-dropdown > select:disabled { background: #1a1a1a; color: #e0e0e0; }
 .kns-contrast input, .kns-contrast select, .kns-contrast textarea { background: #000000;
   color: #ffffff; border: 2px solid #ffffff; }
 .kns-contrast .kns-msg-error, .kns-contrast .kns-msg-ok, .kns-contrast .kns-msg-info,
@@ -162,6 +177,10 @@ CSS = """
 .kns-table th, .kns-table td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: left;
   overflow-wrap: anywhere; vertical-align: top; }
 .kns-scroll { max-width: 100%; overflow-x: auto; }
+/* An HTML widget is a flex item: without min-width 0 a wide table stretches it past the
+   screen (and out of reach) instead of scrolling inside its .kns-scroll box. */
+.kns-root .widget-html, .kns-root .widget-html > .widget-html-content { min-width: 0;
+  max-width: 100%; }
 /* A++: every cell wraps, so no table is wider than the screen; on a phone each row
    becomes a card of "heading: value" lines (the page script copies the headings into
    data-label), rather than columns one letter wide. */
@@ -250,6 +269,7 @@ class Screen(ABC):
         top: list[W.Widget] = [W.HTML(CSS), self.banner, self.heading]
         if self.shows_person:
             self.forget_button = self.button(_("Đổi người tập"), self.forget_person)
+            self.forget_button.add_class("kns-forget")  # as wide as its words
             top.append(W.HBox([self.person, self.forget_button],
                               layout=W.Layout(flex_flow="row wrap", align_items="center")))
         self.widget = W.VBox([*top, self.settings, self.body, self.message, self._bridge])

@@ -105,6 +105,7 @@ class Gate(Screen):
         self._open(actor)
 
     def _open(self, actor: str) -> None:
+        self.clear()  # the hidden gate keeps no aria-invalid mark behind the app
         box = self.box.as_actor(actor, self.who.role)
         self.screen = self.target(box, **self.options)
         # The gate's own root stays, hidden, so its last page command still reaches the page.

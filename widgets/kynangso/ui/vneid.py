@@ -79,7 +79,7 @@ STYLE = """
 .kns-root .kns-vneid-field { flex-direction: column; align-items: stretch;
   height: auto !important; }
 .kns-root .kns-vneid-field > label { width: auto !important; text-align: left; }
-.kns-root .kns-vneid-field > select { min-height: 32px; flex: 0 0 auto; }
+.kns-root .kns-vneid-field > select { min-height: 44px; flex: 0 0 auto; }
 .kns-app-vneid .widget-html-content { line-height: 1.45; }
 .kns-vneid-status { display: inline-block; border-radius: 12px; padding: 2px 10px;
   font-weight: 700; margin: 4px 0; background: #e6f4ea; color: #0b3d1c; }

@@ -665,7 +665,7 @@ class WalletScreen(Screen):
             reference, f'<b class="kns-wallet-reference">{reference}</b>', 1) + "</div>"
             for line in lines[1:])
         card = self.html(
-            f'<div class="kns-card kns-wallet-receipt" role="status">'
+            f'<div class="kns-card kns-wallet-receipt">'
             f'<div class="kns-wallet-ok">✓ {esc(lines[0])}</div>{body}</div>')
         balance = self.box.wallets.account(receipt.payment.payer).balance
         after = self.html(f"<div>{esc(_('Số dư còn lại'))}: <b>{esc(format_vnd(balance))}</b>"
