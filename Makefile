@@ -59,9 +59,14 @@ install: $(VENV)/.installed $(LAB_SETTINGS) $(APP_JS) $(VENV)/.extensions
 # The server that `make start` runs; tests call it on a free port.
 lab: install
 	mkdir -p "$(dir $(KYNANGSO_STORE))"
+	@# The apps opened from the lab need the same class code as `make apps` (trainer role)
+	@# and the browser's cookies (who is practising, display settings).
 	KYNANGSO_STORE="$(KYNANGSO_STORE)" JUPYTER_PATH="$(CURDIR)/share/jupyter" \
+	KYNANGSO_CLASS_CODE="$$($(BIN)/python scripts/apps_server.py --print-code \
+	  --store="$(KYNANGSO_STORE)")" \
 	$(BIN)/jupyter lab --no-browser $(ROOT_FLAG) \
 	  --VoilaConfiguration.template=kynangso --VoilaConfiguration.show_tracebacks=False \
+	  --VoilaConfiguration.http_header_envs="['Cookie']" \
 	  --ServerApp.ip=$(HOST) --ServerApp.port=$(PORT) --ServerApp.port_retries=0 \
 	  --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/notebooks/index.ipynb \
@@ -70,12 +75,18 @@ lab: install
 start: lab
 
 # The simulators as Voila apps, all sharing one practice world in classroom/.
+# scripts/apps_server.py prints the address for learners and the class code (ma-lop.txt
+# beside the store); HOST=0.0.0.0 serves the classroom LAN. With a class list (lop.csv
+# beside the store) it preheats a kernel per learner for CLASS_APP. An unused app's
+# kernel is culled after CULL_IDLE seconds (phones lock, volunteers stop to explain).
 APPS_PORT ?= 8866
+CULL_IDLE ?= 3600
+CLASS_APP ?= portal
 apps: install
 	mkdir -p "$(dir $(KYNANGSO_STORE))"
 	KYNANGSO_STORE="$(KYNANGSO_STORE)" JUPYTER_PATH="$(CURDIR)/share/jupyter" \
-	  $(BIN)/voila apps --no-browser --Voila.ip=$(HOST) --port=$(APPS_PORT) \
-	  --Voila.config_file_paths="['$(CURDIR)/etc/voila']" $(VOILA_ARGS)
+	  $(BIN)/python scripts/apps_server.py --host=$(HOST) --port=$(APPS_PORT) \
+	  --cull-idle=$(CULL_IDLE) --class-app="$(CLASS_APP)" -- $(VOILA_ARGS)
 
 $(VENV)/.test-installed: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[lab,test]'

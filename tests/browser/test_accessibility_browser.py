@@ -14,8 +14,8 @@ import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from axe_helpers import axe_violations, format_violations
 
+from axe_helpers import axe_violations, format_violations
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, open_app, screenshot
 from helpers import ROOT
 

@@ -11,8 +11,14 @@ import pytest
 from kynangso.domain.personas import make_personas
 from kynangso.sandbox.store import Sandbox
 
-from browser_helpers import (CHROMIUM, CHROMIUM_ARGS, PRACTICE_PASSWORD, TcpProxy,
-                             activate_vneid, open_app)
+from browser_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PRACTICE_PASSWORD,
+    TcpProxy,
+    activate_vneid,
+    open_app,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 

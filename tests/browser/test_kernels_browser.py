@@ -66,7 +66,7 @@ def test_a_shutdown_request_without_the_token_is_refused(voila):
 @pytest.fixture(scope="module")
 def culling(tmp_path_factory):
     """`make apps` with a culler that acts within seconds (the shared server keeps the
-    classroom's 20 s of etc/voila/voila.json), and no preheated pool, which only slows
+    classroom's hour (make apps CULL_IDLE, 3600 s by default), and no preheated pool, which only slows
     the start and is not what this tests."""
     store = tmp_path_factory.mktemp("culling") / "sandbox.sqlite"
     with VoilaServer(store, extra="--MappingKernelManager.cull_idle_timeout=4 "

@@ -32,7 +32,6 @@ from ..sandbox.store import ROLES, Sandbox
 
 if TYPE_CHECKING:
     from .base import Screen
-    from .gate import Gate
 
 STORE_ENV = "KYNANGSO_STORE"
 log = logging.getLogger("kynangso.ui")
