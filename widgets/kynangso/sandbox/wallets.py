@@ -90,7 +90,7 @@ class WalletDesk:
                 label=rules.field_label("ten_chu_tai_khoan")),
                 field="ten_chu_tai_khoan", value=holder_name)
         if len(name) > MAX_NAME:
-            raise InvalidInput(_("{label} dài tối đa {n} ký tự, nhận được {count} ký tự").format(
+            raise InvalidInput(_("{label} dài tối đa {n} ký tự; bạn đã nhập {count} ký tự, hãy viết ngắn lại").format(
                 label=rules.field_label("ten_chu_tai_khoan"), n=MAX_NAME, count=len(name)),
                 field="ten_chu_tai_khoan", value=name)
         if isinstance(balance, bool) or not isinstance(balance, int) or not (
