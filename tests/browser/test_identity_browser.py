@@ -85,6 +85,7 @@ def test_the_language_follows_too_and_the_page_says_so(voila, who):
         assert page.evaluate("document.documentElement.lang") == "vi"
         page.get_by_label("Ngôn ngữ").select_option(label="English")
         page.wait_for_function("document.documentElement.lang === 'en'")
+        page.wait_for_function("document.cookie.includes('kns_prefs=s0c0len')")
         other = page.context.new_page()
         open_app(other, voila.url("portal", f"nguoi={person}"))
         other.locator(".kns-root.kns-lang-en").wait_for()

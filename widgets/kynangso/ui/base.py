@@ -333,9 +333,9 @@ class Screen(ABC):
 
     def _switch_language(self, change: dict) -> None:
         set_language(change["new"])
+        self._remember_preferences()  # first: the page may be left as soon as it reads English
         self.banner.value = practice_banner().value
         self._label_settings()
-        self._remember_preferences()
         self.render()
 
     def page_command(self, *, cookies: dict[str, str | None] | None = None,
