@@ -324,3 +324,13 @@ def activate_vneid(store: Path, actor: str, person, *, level2: bool = False) -> 
                                       password_again=PRACTICE_PASSWORD,
                                       passcode=PRACTICE_PASSCODE,
                                       passcode_again=PRACTICE_PASSCODE)
+
+
+def wait_until(condition, timeout: float = 60) -> bool:
+    """Poll ``condition`` every half second; False if it never held within ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return True

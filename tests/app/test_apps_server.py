@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import psutil
 import pytest
 
-from browser_helpers import VoilaServer
+from browser_helpers import VoilaServer, wait_until
 from helpers import ROOT
 
 CODE = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")
@@ -115,15 +115,6 @@ def test_voila_passes_the_browsers_cookies_and_culls_after_an_hour():
 # -- real servers ------------------------------------------------------------------------
 
 
-def wait_for(condition, timeout: float = 120) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.5)
-    return True
-
-
 def launcher_process(apps: VoilaServer) -> psutil.Process:
     assert apps.proc is not None
     for child in psutil.Process(apps.proc.pid).children(recursive=True):
@@ -168,7 +159,8 @@ class MakeApps(VoilaServer):
              *(f"{name}={value}" for name, value in self.variables.items())],
             cwd=ROOT, stdout=self.log.open("w"), stderr=subprocess.STDOUT, text=True,
             start_new_session=True, env={**env, **self.environ})
-        assert wait_for(lambda: "Mã lớp" in self.log_text() or self.proc.poll() is not None)
+        assert wait_until(lambda: "Mã lớp" in self.log_text() or self.proc.poll() is not None,
+                          timeout=120)
         assert self.proc.poll() is None, self.log_text()
         return self
 
@@ -181,7 +173,7 @@ def local(tmp_path_factory):
         "nguoi,ho_ten,vai\nlan-1a2b,Lan,trainee\nhoa-3c4d,Hoa,trainee\nbinh-5e6f,Bình,official\n",
         encoding="utf-8")
     with MakeApps(store, variables={"CULL_IDLE": "120"}) as apps:
-        assert wait_for(lambda: "Đã sẵn sàng" in apps.log_text()), apps.log_text()
+        assert wait_until(lambda: "Đã sẵn sàng" in apps.log_text(), timeout=120), apps.log_text()
         yield apps
 
 

@@ -5,28 +5,18 @@ crashed browser, a dropped Wi-Fi) leaves it to the culler."""
 from __future__ import annotations
 
 import re
-import time
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
 
-from browser_helpers import VoilaServer, browser_page, open_app
+from browser_helpers import VoilaServer, browser_page, open_app, wait_until
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("voila")]
 
 REFUSED = re.compile(r"^(\[Voila\] )?403 [A-Z]+ /", re.M)  # the server's log of a 403
 PAGE_CONFIG = "JSON.parse(document.getElementById('jupyter-config-data').textContent)"
-
-
-def wait_until(condition, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.5)
-    return True
 
 
 def test_a_closed_page_shuts_its_kernel_down_with_its_xsrf_token(voila, who):
